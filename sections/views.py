@@ -1,0 +1,18 @@
+from django.shortcuts import get_object_or_404
+
+from articles.views import ArticleListView
+
+from .models import Section
+
+
+class SectionView(ArticleListView):
+    """A section's dated listing, newest first."""
+
+    template_name = "sections/section_detail.html"
+
+    def get_queryset(self):
+        self.section = get_object_or_404(Section, slug=self.kwargs["slug"])
+        return self.published_articles().filter(section=self.section)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(section=self.section, **kwargs)

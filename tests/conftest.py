@@ -1,0 +1,27 @@
+import pytest
+from django.core.cache import cache
+from django.core.management import call_command
+
+from articles.models import Article
+
+
+@pytest.fixture(autouse=True)
+def _isolated_media_and_cache(settings, tmp_path):
+    """Every test writes its uploads to a fresh folder and starts with an empty cache."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def demo(db):
+    """The demo newsroom with the two reference articles and a dozen generated ones."""
+    call_command("load_demo", articles=12, stdout=open("/dev/null", "w"))
+    return Article.objects.get(slug="xac-dinh-nhiem-vu-trong-tam-cu-the")
+
+
+@pytest.fixture
+def reference_article(demo):
+    return demo
