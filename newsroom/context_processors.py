@@ -2,6 +2,7 @@ from django.conf import settings
 from django.utils.functional import SimpleLazyObject
 
 from articles.models import site_updated_at
+from newsroom.cache import fragment
 from sections.models import navigation
 
 
@@ -10,5 +11,5 @@ def site(request):
     return {
         "site_name": settings.NEWSROOM["SITE_NAME"],
         "nav_sections": SimpleLazyObject(navigation),
-        "site_updated_at": SimpleLazyObject(site_updated_at),
+        "site_updated_at": SimpleLazyObject(lambda: fragment("site-updated-at", site_updated_at)),
     }

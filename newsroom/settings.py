@@ -46,6 +46,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Early, so a cached page skips the rest of the stack; after Security so its headers still apply.
+    "newsroom.cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -125,6 +127,15 @@ NEWSROOM = {
     "SITE_NAME": env.str("SITE_NAME", default="Báo Quảng Ninh"),
     "SITE_URL": env.str("SITE_URL", default="http://127.0.0.1:8000"),
     "RENDITION_WIDTHS": (320, 640, 960, 1280),
+    # Readers' page cache (newsroom/cache.py). Browsers revalidate every time (answered with 304 from the
+    # cache); a CDN may keep a page CDN_SECONDS and serve it CDN_STALE_SECONDS longer while it refetches.
+    "PAGE_CACHE": {
+        "ENABLED": env.bool("PAGE_CACHE", default=True),
+        "SECONDS": env.int("PAGE_CACHE_SECONDS", default=600),
+        "BROWSER_SECONDS": 0,
+        "CDN_SECONDS": env.int("CDN_CACHE_SECONDS", default=60),
+        "CDN_STALE_SECONDS": env.int("CDN_STALE_SECONDS", default=30),
+    },
 }
 
 TAGGIT_CASE_INSENSITIVE = True

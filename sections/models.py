@@ -86,4 +86,6 @@ class Section(models.Model):
 
 def navigation():
     """The active sections in navigation order: the site's header and the home page's blocks."""
-    return list(Section.objects.active())
+    from newsroom.cache import fragment
+
+    return fragment("navigation", lambda: list(Section.objects.active()))

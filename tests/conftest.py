@@ -10,6 +10,11 @@ def _isolated_media_and_cache(settings, tmp_path):
     """Every test writes its uploads to a fresh folder and starts with an empty cache."""
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Off by default so each test sees the rendering path; tests/test_page_cache.py turns it on.
+    settings.NEWSROOM = {
+        **settings.NEWSROOM,
+        "PAGE_CACHE": {**settings.NEWSROOM["PAGE_CACHE"], "ENABLED": False},
+    }
     cache.clear()
     yield
     cache.clear()
@@ -25,3 +30,12 @@ def demo(db):
 @pytest.fixture
 def reference_article(demo):
     return demo
+
+
+@pytest.fixture
+def page_cache(settings):
+    """The readers' page cache switched on, as in production."""
+    settings.NEWSROOM = {
+        **settings.NEWSROOM,
+        "PAGE_CACHE": {**settings.NEWSROOM["PAGE_CACHE"], "ENABLED": True},
+    }

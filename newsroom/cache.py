@@ -1,0 +1,190 @@
+"""The readers' page cache: whole public pages served from Django's cache, never stale after an edit.
+
+Every key embeds a site-wide *generation* number. Any change to published content (an article, its photos,
+pull-quotes, bylines or tags, a section, a byline) bumps the generation through model signals, so the next
+request renders afresh: no per-URL purging, no list of "affected pages" to get wrong. Scheduled articles need no
+edit to appear: cached entries never outlive the next scheduled publication time.
+"""
+
+import hashlib
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.http import http_date
+
+GENERATION_KEY = "newsroom:generation"
+# Caches that outlive a process restart must not resurrect old generations: start from the clock.
+_INITIAL_GENERATION = int(time.time())
+
+
+def page_cache_settings():
+    return settings.NEWSROOM["PAGE_CACHE"]
+
+
+def generation() -> int:
+    value = cache.get(GENERATION_KEY)
+    if value is None:
+        cache.add(GENERATION_KEY, _INITIAL_GENERATION, timeout=None)
+        value = cache.get(GENERATION_KEY, _INITIAL_GENERATION)
+    return value
+
+
+def bump_generation(**_signal_kwargs):
+    """Make every cached page and fragment stale at once."""
+    try:
+        cache.incr(GENERATION_KEY)
+    except ValueError:  # not there yet (or evicted): any new value differs from what keys were built with
+        cache.set(GENERATION_KEY, generation() + 1, timeout=None)
+
+
+def seconds_until_next_publication() -> int | None:
+    """How long until a scheduled article becomes due (cached per generation), or None when none is scheduled."""
+    key = f"newsroom:next-due:{generation()}"
+    due = cache.get(key)
+    if due is None:
+        from articles.models import Article, Status
+
+        due = (
+            Article.objects.filter(status=Status.PUBLISHED, published_at__gt=timezone.now())
+            .order_by("published_at")
+            .values_list("published_at", flat=True)
+            .first()
+        ) or "none"
+        cache.set(key, due, timeout=_ttl_until(due, page_cache_settings()["SECONDS"]))
+    return None if due == "none" else max(1, int((due - timezone.now()).total_seconds()) + 1)
+
+
+def _ttl_until(due, default):
+    if due == "none":
+        return default
+    return max(1, min(default, int((due - timezone.now()).total_seconds()) + 1))
+
+
+def fragment(name, compute):
+    """A value shared by many pages (navigation, update stamp), cached with the same freshness rules as pages."""
+    key = f"newsroom:fragment:{name}:{generation()}"
+    stored = cache.get(key)
+    if stored is None:
+        stored = (compute(),)  # wrapped, so that a computed None is cached too
+        cache.set(key, stored, timeout=cache_timeout())
+    return stored[0]
+
+
+def cache_timeout() -> int:
+    """Seconds a page may be kept: the configured time, cut short by the next scheduled publication."""
+    default = page_cache_settings()["SECONDS"]
+    due = seconds_until_next_publication()
+    return default if due is None else min(default, due)
+
+
+class PageCacheMiddleware:
+    """Serve anonymous GET/HEAD requests for public pages from the cache, with CDN headers and 304s.
+
+    Staff and anyone with a session cookie always get a fresh page. Only plain 200 responses without cookies
+    and without `private`/`no-store` (the admin and previews send `never_cache`) are stored.
+    """
+
+    EXCLUDED_PREFIXES = (
+        "/admin/",
+        "/en/admin/",
+        "/preview/",
+        "/en/preview/",
+        "/media/",
+        "/static/",
+        "/__bench__/",
+    )
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not self._cacheable_request(request):
+            return self.get_response(request)
+        key = self._key(request)
+        entry = cache.get(key)
+        if entry is not None:
+            response = self._from_entry(entry)
+            response["X-Page-Cache"] = "hit"
+            return get_conditional_response(
+                request, etag=response["ETag"], last_modified=entry["last_modified"], response=response
+            )
+        response = self.get_response(request)
+        if self._cacheable_response(response):
+            last_modified = self._add_validators_and_cdn_headers(response)
+            cache.set(key, self._to_entry(response, last_modified), timeout=cache_timeout())
+            response["X-Page-Cache"] = "miss"
+            return get_conditional_response(
+                request, etag=response["ETag"], last_modified=last_modified, response=response
+            )
+        return response
+
+    def _cacheable_request(self, request):
+        return (
+            page_cache_settings()["ENABLED"]
+            and request.method in ("GET", "HEAD")
+            and settings.SESSION_COOKIE_NAME not in request.COOKIES
+            and not request.path.startswith(self.EXCLUDED_PREFIXES)
+        )
+
+    @staticmethod
+    def _cacheable_response(response):
+        cache_control = response.get("Cache-Control", "")
+        return (
+            response.status_code == 200
+            and not response.streaming
+            and not response.cookies
+            and "private" not in cache_control
+            and "no-store" not in cache_control
+            and "no-cache" not in cache_control
+        )
+
+    @staticmethod
+    def _key(request):
+        digest = hashlib.md5(request.get_full_path().encode(), usedforsecurity=False).hexdigest()
+        return f"newsroom:page:{generation()}:{digest}"
+
+    @staticmethod
+    def _add_validators_and_cdn_headers(response):
+        options = page_cache_settings()
+        last_modified = int(time.time())
+        response["ETag"] = f'"{hashlib.md5(response.content, usedforsecurity=False).hexdigest()}"'
+        response["Last-Modified"] = http_date(last_modified)
+        patch_cache_control(
+            response,
+            public=True,
+            max_age=options["BROWSER_SECONDS"],
+            s_maxage=options["CDN_SECONDS"],
+            stale_while_revalidate=options["CDN_STALE_SECONDS"],
+        )
+        return last_modified
+
+    @staticmethod
+    def _to_entry(response, last_modified):
+        return {
+            "content": response.content,
+            "headers": dict(response.items()),
+            "last_modified": last_modified,
+        }
+
+    @staticmethod
+    def _from_entry(entry):
+        response = HttpResponse(entry["content"])
+        for header, value in entry["headers"].items():
+            response[header] = value
+        return response
+
+
+def connect_invalidation():
+    """Bump the generation whenever anything a public page prints changes."""
+    from articles.models import Article, ArticleByline, Byline, Photo, PullQuote, Tag, TaggedArticle
+    from sections.models import Section
+
+    for model in (Article, ArticleByline, Byline, Photo, PullQuote, Tag, TaggedArticle, Section):
+        post_save.connect(bump_generation, sender=model, dispatch_uid=f"page-cache-save-{model.__name__}")
+        post_delete.connect(bump_generation, sender=model, dispatch_uid=f"page-cache-delete-{model.__name__}")
+    m2m_changed.connect(bump_generation, sender=Article.related.through, dispatch_uid="page-cache-related")
