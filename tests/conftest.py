@@ -39,3 +39,18 @@ def page_cache(settings):
         **settings.NEWSROOM,
         "PAGE_CACHE": {**settings.NEWSROOM["PAGE_CACHE"], "ENABLED": True},
     }
+
+
+def pytest_collection_modifyitems(config, items):
+    """PostgreSQL-only tests (`@pytest.mark.postgres`) are left out of the SQLite run, not skipped: CI runs the
+    suite on both databases, and these run in the PostgreSQL pass."""
+    from django.conf import settings
+
+    if settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        return
+    selected, deselected = [], []
+    for item in items:
+        (deselected if item.get_closest_marker("postgres") else selected).append(item)
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = selected
