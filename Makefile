@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint fmt migrations-check install browser
+.PHONY: run test lint fmt migrations-check install browser bench
 
 # Reinstall only when pyproject.toml changed: a cold install costs ~20 s here and pip's cache does not help.
 $(STAMP): pyproject.toml
@@ -37,3 +37,7 @@ fmt: $(STAMP)
 
 migrations-check: $(STAMP)
 	$(BIN)/python manage.py makemigrations --check --dry-run
+
+# A benchmark, not a test: the production stack under wrk (BENCH_ARTICLES, default 100000). See docs/performance.md.
+bench: $(STAMP)
+	$(BIN)/python scripts/bench

@@ -173,6 +173,10 @@ SILENCED_SYSTEM_CHECKS = ["ckeditor.W001"]
 
 LOGIN_URL = "admin:login"
 
+# `make bench` only: routes /__bench__/floor/, the Django floor row of the benchmark (newsroom/bench.py).
+BENCHMARK = env.bool("BENCHMARK", default=False)
+BENCHMARK_FLOOR_FILE = env.str("BENCHMARK_FLOOR_FILE", default="")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

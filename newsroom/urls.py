@@ -23,3 +23,8 @@ if settings.SERVE_MEDIA:
         re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
         *urlpatterns,
     ]
+
+if settings.BENCHMARK:
+    from . import bench
+
+    urlpatterns = [path("__bench__/floor/", bench.floor), *urlpatterns]
