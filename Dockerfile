@@ -13,7 +13,7 @@ RUN apt-get update \
 
 WORKDIR /app
 COPY pyproject.toml ./
-RUN pip install --no-cache-dir . && rm -rf build *.egg-info
+RUN pip install --no-cache-dir ".[s3]" && rm -rf build *.egg-info
 COPY . .
 
 # collectstatic needs settings that import; a throwaway key is enough for this build step only.

@@ -129,6 +129,26 @@ STORAGES = {
     },
 }
 
+# Media on S3-compatible object storage (AWS S3, MinIO, R2, Spaces) when a bucket is named, so that any number of
+# app servers share one set of photos; renditions and uploads go through the same storage API.
+if env.str("MEDIA_BUCKET", default=""):
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env.str("MEDIA_BUCKET"),
+            "endpoint_url": env.str("MEDIA_ENDPOINT_URL", default=None),
+            "region_name": env.str("MEDIA_REGION", default=None),
+            "access_key": env.str("MEDIA_ACCESS_KEY_ID", default=None),
+            "secret_key": env.str("MEDIA_SECRET_ACCESS_KEY", default=None),
+            "custom_domain": env.str("MEDIA_CUSTOM_DOMAIN", default=None),  # the CDN in front of the bucket
+            "querystring_auth": False,
+            "file_overwrite": False,
+            "default_acl": None,
+            # Names are unique per upload (articles.models.photo_upload_to), so files never change: cache forever.
+            "object_parameters": {"CacheControl": "public, max-age=31536000, immutable"},
+        },
+    }
+
 NEWSROOM = {
     "SITE_NAME": env.str("SITE_NAME", default="Báo Quảng Ninh"),
     "SITE_URL": env.str("SITE_URL", default="http://127.0.0.1:8000"),

@@ -163,3 +163,19 @@ def test_readme_gives_the_two_commands_and_ci_calls_the_test_command():
     assert "make run" in readme and "make test" in readme
     assert "DATABASE_URL=postgres://" in readme
     assert "make test" in (ROOT / ".ci" / "run").read_text()
+
+
+def test_media_can_live_on_s3_compatible_storage():
+    result = run_python(
+        "import django; django.setup(); from django.core.files.storage import storages; s = storages['default']; "
+        "print(type(s).__module__ + '.' + type(s).__name__, s.url('photos/2026/11/abc.jpg'))",
+        MEDIA_BUCKET="newsroom-media",
+        MEDIA_ENDPOINT_URL="https://s3.example.net",
+        MEDIA_ACCESS_KEY_ID="key",
+        MEDIA_SECRET_ACCESS_KEY="secret",
+        MEDIA_CUSTOM_DOMAIN="media.example.vn",
+    )
+    assert result.returncode == 0, result.stderr
+    backend, url = result.stdout.split()
+    assert backend == "storages.backends.s3.S3Storage"
+    assert url == "https://media.example.vn/photos/2026/11/abc.jpg"
