@@ -11,6 +11,8 @@ import time
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
+from django.core.cache.backends.redis import RedisCacheClient
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 from django.utils import timezone
@@ -188,3 +190,27 @@ def connect_invalidation():
         post_save.connect(bump_generation, sender=model, dispatch_uid=f"page-cache-save-{model.__name__}")
         post_delete.connect(bump_generation, sender=model, dispatch_uid=f"page-cache-delete-{model.__name__}")
     m2m_changed.connect(bump_generation, sender=Article.related.through, dispatch_uid="page-cache-related")
+
+
+class _ReusingRedisClient(RedisCacheClient):
+    """Django's client builds a new redis.Redis per call; redis-py 8 fills ~170 response callbacks in each,
+    which costs more than the round trip itself. A Redis object is thread-safe, so keep one per pool."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._clients = {}
+
+    def get_client(self, key=None, *, write=False):
+        pool = self._get_connection_pool(write)
+        client = self._clients.get(id(pool))
+        if client is None:
+            client = self._clients[id(pool)] = self._client(connection_pool=pool)
+        return client
+
+
+class RedisCache(DjangoRedisCache):
+    """The production cache backend: Django's Redis cache with its clients reused."""
+
+    def __init__(self, server, params):
+        super().__init__(server, params)
+        self._class = _ReusingRedisClient
