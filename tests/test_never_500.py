@@ -1,0 +1,220 @@
+"""The site never answers 500: a crawler over every internal link, and hostile values in every parameter."""
+
+import re
+import xml.etree.ElementTree as ET
+from collections import deque
+from html.parser import HTMLParser
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+from django.test import Client
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+# Elements whose end tag HTML lets the parser imply; the templates close them anyway, but tolerate it.
+OPTIONAL_END = {"p", "li", "option", "tr", "td", "th", "dt", "dd"}
+
+
+class WellFormed(HTMLParser):
+    """Collects links and checks that every element the page opens is closed in order."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.stack, self.problems, self.links = [], [], []
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        for name in ("href", "src"):  # links, not form actions: a form needs its fields
+            if attributes.get(name):
+                self.links.append(attributes[name])
+        if tag not in VOID:
+            self.stack.append((tag, self.getpos()))
+
+    def handle_startendtag(self, tag, attrs):
+        self.handle_starttag(tag, attrs)
+        if tag not in VOID:
+            self.stack.pop()
+
+    def handle_endtag(self, tag):
+        if tag in VOID:
+            return
+        while self.stack and self.stack[-1][0] != tag and self.stack[-1][0] in OPTIONAL_END:
+            self.stack.pop()
+        if not self.stack or self.stack[-1][0] != tag:
+            self.problems.append(
+                f"</{tag}> at {self.getpos()} closes {self.stack[-1] if self.stack else 'nothing'}"
+            )
+            return
+        self.stack.pop()
+
+    def check(self):
+        open_left = [entry for entry in self.stack if entry[0] not in OPTIONAL_END]
+        return self.problems + [f"<{tag}> at {position} never closed" for tag, position in open_left]
+
+
+def internal(url, base):
+    absolute = urljoin(base, url)
+    parts = urlsplit(absolute)
+    if parts.scheme not in ("http", "") or parts.netloc not in ("", "testserver", "127.0.0.1:8000"):
+        return None
+    path = parts.path
+    if path.startswith(("/admin/", "/en/admin/", "/static/", "/media/")):
+        return None
+    return path + (f"?{parts.query}" if parts.query else "")
+
+
+@pytest.mark.django_db
+def test_crawl_every_internal_link_from_the_front_page(demo, client):
+    """Follow every link from / (pages, feeds, sitemaps): nothing is 5xx and every HTML page is well-formed."""
+    queue, seen, crawled = deque(["/"]), {"/"}, 0
+    while queue:
+        url = queue.popleft()
+        response = client.get(url)
+        crawled += 1
+        assert response.status_code < 500, url
+        assert response.status_code in (200, 301, 302, 404), (url, response.status_code)
+        if response.status_code in (301, 302):
+            found = [response["Location"]]
+        elif response.status_code != 200:
+            continue
+        elif response["Content-Type"].startswith("text/html"):
+            checker = WellFormed()
+            checker.feed(response.content.decode())
+            checker.close()
+            assert checker.check() == [], url
+            assert response.content.decode().lstrip().startswith("<!DOCTYPE html>"), url
+            found = checker.links
+        elif "xml" in response["Content-Type"]:
+            root = ET.fromstring(response.content)
+            found = [element.text for element in root.iter() if element.tag.endswith("}loc") and element.text]
+            found += [element.get("href") for element in root.iter() if element.get("href")]
+            found += [element.text for element in root.iter() if element.tag == "link" and element.text]
+        elif response["Content-Type"].startswith("text/plain"):
+            found = re.findall(r"(?:Sitemap|Allow):\s*(\S+)", response.content.decode())
+        else:
+            continue
+        for link in found:
+            target = internal(link, "http://testserver" + url)
+            if target and target not in seen and len(seen) < 3000:
+                seen.add(target)
+                queue.append(target)
+    print(f"\ncrawled {crawled} URLs")
+    for expected in (
+        demo.get_absolute_url(),
+        "/dia-phuong/",
+        "/author/le-tung/",
+        "/en/2017/09/29/xac-dinh-nhiem-vu-trong-tam-cu-the/",
+    ):
+        assert expected in seen, f"the crawl never reached {expected}"
+
+
+TEXT = st.text(
+    alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=300
+) | st.sampled_from(
+    [
+        "",
+        "0",
+        "-1",
+        "99999999999999999999",
+        "2017-02-30",
+        "2017-09-29",
+        "9999-12-31",
+        "0000-01-01",
+        "abc",
+        "' OR 1=1 --",
+        "<script>alert(1)</script>",
+        "%00",
+        "\x00",
+        "../../etc/passwd",
+        "dia-phuong",
+        "Địa phương",
+        "a" * 5000,
+        "🙂",
+        "1e309",
+        "NaN",
+    ]
+)
+NUMBER = st.integers(min_value=-(10**12), max_value=10**12).map(str) | TEXT
+
+
+def _safe_path(segment):
+    return re.sub(r"[/?#%\\\s\x00-\x1f\x7f]", "", segment)[:200] or "x"
+
+
+def _query(**values):
+    return "&".join(f"{key}={value}" for key, value in values.items())
+
+
+@pytest.fixture(scope="module")
+def hostile_client(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        from django.core.management import call_command
+
+        call_command("load_demo", articles=6, stdout=open("/dev/null", "w"))
+    yield Client(raise_request_exception=False)
+    with django_db_blocker.unblock():
+        from articles.models import Article
+        from sections.models import Section
+
+        Article.objects.all().delete()
+        Section.objects.all().delete()
+
+
+ALLOWED = {200, 301, 302, 400, 404}
+HYPOTHESIS = settings(
+    max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+
+
+def _get(client, path, query=None):
+    response = client.get(path, query or {})
+    assert response.status_code in ALLOWED, (path, query, response.status_code)
+
+
+@pytest.mark.django_db
+@HYPOTHESIS
+@given(page=NUMBER, section=TEXT)
+def test_listing_parameters(hostile_client, page, section):
+    for path in (
+        "/dia-phuong/",
+        "/2017/",
+        "/2017/09/",
+        "/2017/09/29/",
+        "/author/le-tung/",
+        "/en/dia-phuong/",
+    ):
+        _get(hostile_client, path, {"page": page, "section": section})
+
+
+@pytest.mark.django_db
+@HYPOTHESIS
+@given(date=TEXT, section=TEXT)
+def test_view_by_date_parameters(hostile_client, date, section):
+    _get(hostile_client, "/by-date/", {"date": date, "section": section})
+
+
+@pytest.mark.django_db
+@HYPOTHESIS
+@given(
+    year=st.integers(min_value=0, max_value=9999),
+    month=st.integers(min_value=0, max_value=99),
+    day=st.integers(min_value=0, max_value=99),
+    slug=TEXT,
+)
+def test_dated_paths(hostile_client, year, month, day, slug):
+    for path in (
+        f"/{year:04d}/",
+        f"/{year:04d}/{month:02d}/",
+        f"/{year:04d}/{month:02d}/{day:02d}/",
+        f"/{year:04d}/{month:02d}/{day:02d}/{_safe_path(slug)}/",
+    ):
+        _get(hostile_client, path)
+
+
+@pytest.mark.django_db
+@HYPOTHESIS
+@given(slug=TEXT, query=TEXT)
+def test_slug_paths_and_unknown_parameters(hostile_client, slug, query):
+    for path in (f"/{_safe_path(slug)}/", f"/author/{_safe_path(slug)}/", f"/tag/{_safe_path(slug)}/"):
+        _get(hostile_client, path, {"q": query, "utm_source": query})
