@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.utils.functional import SimpleLazyObject
 
-from articles.models import site_updated_at
+from articles.models import latest_articles, site_updated_at
 from sections.models import navigation
 
 
@@ -11,4 +11,6 @@ def site(request):
         "site_name": settings.NEWSROOM["SITE_NAME"],
         "nav_sections": SimpleLazyObject(navigation),
         "site_updated_at": SimpleLazyObject(site_updated_at),
+        # Only the pages with a "Latest news" column print it, and only they pay its query.
+        "latest_articles": SimpleLazyObject(latest_articles),
     }
