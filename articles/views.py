@@ -283,6 +283,7 @@ def home(request):
         (section, [articles[pk] for pk in ids.get(section.pk, []) if pk in articles]) for section in sections
     ]
     context = {
+        "nav_sections": sections,  # the header's navigation too: one query for both
         "lead_story": lead_story,
         "newest": [article for article in newest if article is not lead_story],
         "section_blocks": [(section, items) for section, items in blocks if items],

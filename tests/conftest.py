@@ -1,6 +1,8 @@
 import pytest
 from django.core.cache import cache
 from django.core.management import call_command
+from django.db import transaction
+from django.test import override_settings
 
 from articles.models import Article
 
@@ -25,3 +27,17 @@ def demo(db):
 @pytest.fixture
 def reference_article(demo):
     return demo
+
+
+@pytest.fixture(scope="module")
+def demo_site(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The demo newsroom loaded once for a whole module of tests, and rolled back after its last test.
+
+    Loading it costs seconds (its photos are real images with renditions); each test still runs inside its own
+    savepoint, so what one test changes is gone before the next.
+    """
+    media = tmp_path_factory.mktemp("demo-media")
+    with override_settings(MEDIA_ROOT=media), django_db_blocker.unblock(), transaction.atomic():
+        call_command("load_demo", articles=12, stdout=open("/dev/null", "w"))
+        yield Article.objects.get(slug="xac-dinh-nhiem-vu-trong-tam-cu-the")
+        transaction.set_rollback(True)

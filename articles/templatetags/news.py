@@ -6,7 +6,7 @@ from django.conf import settings
 from django.urls import translate_url
 from django.utils import dateformat, timezone
 from django.utils.http import urlencode
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext, override
 
 from articles import seo
 
@@ -64,6 +64,13 @@ def news_day(value):
 def news_month(value):
     """A month: "09/2017", "September 2017"."""
     return _format(value, MONTH_FORMATS)
+
+
+@register.filter
+def own_name(language):
+    """A language's name in that language, as a switch to it reads: "vi" -> "Tiếng Việt", "en" -> "English"."""
+    with override(language):
+        return gettext(dict(settings.LANGUAGES)[language])
 
 
 @register.filter
