@@ -273,15 +273,19 @@ HOME_PER_SECTION = 4
 def home(request):
     """The front page: the lead story, the newest articles, then a block per section."""
     sections = navigation()
-    ids = Article.objects.published().newest_ids(HOME_NEWEST, HOME_PER_SECTION, [s.pk for s in sections])
+    # One more per section than a block shows: the lead story is not repeated in its section's block.
+    ids = Article.objects.published().newest_ids(HOME_NEWEST, HOME_PER_SECTION + 1, [s.pk for s in sections])
     wanted = {pk for group in ids.values() for pk in group}
     articles = Article.objects.published().for_listing().in_bulk(wanted)
     newest = [articles[pk] for pk in ids[None] if pk in articles]
     # The lead story is the newest one with a photo to show: a front page does not open on bare text.
     lead_story = next((article for article in newest if article.lead_photo), newest[0] if newest else None)
-    blocks = [
-        (section, [articles[pk] for pk in ids.get(section.pk, []) if pk in articles]) for section in sections
-    ]
+
+    def block(section):
+        items = [articles[pk] for pk in ids.get(section.pk, []) if pk in articles]
+        return [article for article in items if article is not lead_story][:HOME_PER_SECTION]
+
+    blocks = [(section, block(section)) for section in sections]
     context = {
         "nav_sections": sections,  # the header's navigation too: one query for both
         "lead_story": lead_story,

@@ -1,8 +1,10 @@
 """The reader's pages on the demo newsroom: what each shows, in which order, in both languages; what they hide."""
 
 import re
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.db import OperationalError
 from django.db.backends.utils import CursorWrapper
 from django.utils import timezone
@@ -270,3 +272,34 @@ def test_pages_have_landmarks_a_skip_link_one_h1_and_alt_texts(client, demo_site
             assert (
                 attrs.get("tabindex") == "-1"
             )  # hidden from screen readers, so kept out of the tab order too
+
+
+def _luminance(hex_colour):
+    channels = [int(hex_colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast(foreground, background):
+    lighter, darker = sorted((_luminance(foreground), _luminance(background)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
+
+
+def test_the_stylesheets_colours_pass_wcag_aa_contrast():
+    css = (Path(settings.BASE_DIR) / "static" / "css" / "site.css").read_text()
+    colours = dict(re.findall(r"--([a-z-]+):\s*(#[0-9a-f]{6});", css))
+    colours["white"] = "#ffffff"
+    pairs = [  # (text, background) as the stylesheet combines them
+        ("ink", "paper"),
+        ("ink-soft", "paper"),
+        ("muted", "paper"),
+        ("muted", "tint"),
+        ("accent", "paper"),
+        ("accent", "tint"),
+        ("white", "accent"),  # the navigation bar and the buttons
+        ("white", "accent-dark"),
+        ("focus", "paper"),  # the focus ring
+    ]
+    for text, background in pairs:
+        ratio = contrast(colours[text], colours[background])
+        assert ratio >= 4.5, f"{text} on {background}: {ratio:.2f}"
