@@ -283,7 +283,10 @@ def home(request):
 
     def block(section):
         items = [articles[pk] for pk in ids.get(section.pk, []) if pk in articles]
-        return [article for article in items if article is not lead_story][:HOME_PER_SECTION]
+        items = [article for article in items if article is not lead_story][:HOME_PER_SECTION]
+        # A block opens on its newest article with a photo; the others follow, newest first.
+        featured = next((article for article in items if article.lead_photo), None)
+        return [featured, *(a for a in items if a is not featured)] if featured else items
 
     blocks = [(section, block(section)) for section in sections]
     context = {

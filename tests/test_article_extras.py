@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from articles.models import Status
 
-from .factories import make_article, make_section
-from .pages import main_column
+from .factories import make_article, make_photo, make_section, uploaded_image
+from .pages import assert_in_order, main_column
 
 pytestmark = pytest.mark.django_db
 
@@ -137,3 +137,38 @@ def test_the_correction_note_shows_when_there_is_one(client):
     assert '<span class="corrected">· Cập nhật' in html
     plain = make_article()
     assert "correction-note" not in client.get(plain.get_absolute_url()).content.decode()
+
+
+def test_a_home_block_opens_on_its_newest_story_with_a_photo_and_never_repeats_the_lead(client):
+    first, second = (
+        make_section(name="Thời sự", position=1),
+        make_section(name="Kinh tế", slug="kinh-te", position=2),
+    )
+    now = timezone.now()
+
+    def story(section, title, minutes, photo=False):
+        article = make_article(
+            section=section, title=title, published_at=now - datetime.timedelta(minutes=minutes)
+        )
+        if photo:
+            make_photo(article, is_lead=True, image=uploaded_image(width=400, height=300))
+        return article
+
+    story(first, "Tin không ảnh mới nhất", 1)
+    story(first, "Tin chính có ảnh", 2, photo=True)
+    story(second, "Kinh tế không ảnh", 10)
+    story(second, "Kinh tế có ảnh", 20, photo=True)
+    html = client.get("/").content.decode()
+    assert '<h2 class="lead-story-title"><a href="' in html and "Tin chính có ảnh</a></h2>" in html
+    blocks = html[html.index('<div class="section-blocks">') :]
+    assert "Tin chính có ảnh" not in blocks
+    economy = blocks[blocks.index('id="block-kinh-te"') :]
+    assert_in_order(
+        economy,
+        [
+            '<article class="card card-feature">',
+            "Kinh tế có ảnh",
+            '<article class="card card-compact">',
+            "Kinh tế không ảnh",
+        ],
+    )

@@ -21,6 +21,49 @@ def newest_first(**filters):
     return list(Article.objects.published().filter(**filters).order_by("-published_at", "-pk"))
 
 
+# Every address on the demo newsroom ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("url", "status", "content"),
+    [
+        ("/", 200, '<h1 class="page-label">Tin mới nhất</h1>'),
+        ("/dia-phuong/", 200, "Xác định nhiệm vụ trọng tâm, cụ thể"),
+        ("/trao-doi-kinh-nghiem/", 200, "Gỡ “nút thắt” để hợp tác xã phát triển bền vững"),
+        ("/2017/", 200, 'href="/2017/09/"'),
+        ("/2017/09/", 200, 'href="/2017/09/29/"'),
+        ("/2017/09/29/", 200, "Xác định nhiệm vụ trọng tâm, cụ thể"),
+        ("/2017/09/29/?section=trao-doi-kinh-nghiem", 200, "Không có tin nào được đăng ngày 29/09/2017."),
+        ("/2017/09/30/", 200, "Không có tin nào được đăng ngày 30/09/2017."),
+        ("/2016/04/06/", 200, "Gỡ “nút thắt” để hợp tác xã phát triển bền vững"),
+        (
+            REFERENCE_URL,
+            200,
+            '<h1 id="article-title" class="article-title">Xác định nhiệm vụ trọng tâm, cụ thể</h1>',
+        ),
+        ("/author/le-tung/", 200, '<h1 class="profile-name">Lê Tùng</h1>'),
+        ("/author/thu-chung/", 200, "Gỡ “nút thắt” để hợp tác xã phát triển bền vững"),
+        ("/tag/hop-tac-xa/", 200, "Gỡ “nút thắt” để hợp tác xã phát triển bền vững"),
+        ("/by-date/?date=2017-09-29", 302, ""),
+        ("/by-date/?date=2017-02-30", 400, "Hãy nhập một ngày có thật"),
+        ("/feeds/latest/", 200, '<rss version="2.0"'),
+        ("/dia-phuong/feed/", 200, "Xác định nhiệm vụ trọng tâm, cụ thể"),
+        ("/trao-doi-kinh-nghiem/feed/atom/", 200, "Gỡ “nút thắt” để hợp tác xã phát triển bền vững"),
+        ("/sitemap.xml", 200, "/sitemap-articles.xml</loc>"),
+        ("/sitemap-articles.xml", 200, f"{REFERENCE_URL}</loc>"),
+        ("/sitemap-sections.xml", 200, "/trao-doi-kinh-nghiem/</loc>"),
+        ("/news-sitemap.xml", 200, 'xmlns:news="http://www.google.com/schemas/sitemap-news/0.9"'),
+        ("/robots.txt", 200, "Sitemap: "),
+        ("/2017/02/30/", 404, "Không tìm thấy trang"),
+        ("/2017/09/29/khong-co-bai-nay/", 404, "Không tìm thấy trang"),
+    ],
+)
+def test_every_kind_of_page_answers_for_the_demo_newsroom(client, demo_site, url, status, content):
+    response = client.get(url)
+    assert response.status_code == status
+    assert content in response.content.decode()
+
+
 # Home ---------------------------------------------------------------------------------------------------------
 
 
