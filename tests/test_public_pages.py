@@ -108,11 +108,18 @@ def test_home_section_block_shows_title_time_lead_and_thumbnail(client, demo_sit
     html = client.get("/").content.decode()
     block = html[html.index('id="block-dia-phuong"') :]
     block = block[: block.index("</section>")]
-    first = newest_first(section__slug="dia-phuong")[0]
-    assert f'<a href="{first.get_absolute_url()}">{first.title}</a>' in block
-    assert f">{timezone.localtime(first.published_at):%H:%M | %d/%m/%Y}</time>" in block
-    assert first.lead[:40] in block
-    assert 'class="card-thumb"' in block or first.lead_photo is None
+    lead_story = next(article for article in newest_first() if article.lead_photo)
+    items = [article for article in newest_first(section__slug="dia-phuong") if article != lead_story][:4]
+    featured = next(article for article in items if article.lead_photo)  # the block opens on a photo story
+    feature = block[block.index('<article class="card card-feature">') :]
+    feature = feature[: feature.index("</article>")]
+    assert f'<a href="{featured.get_absolute_url()}">{featured.title}</a>' in feature
+    assert f">{timezone.localtime(featured.published_at):%H:%M | %d/%m/%Y}</time>" in feature
+    assert featured.lead[:40] in feature
+    assert 'class="card-thumb"' in feature
+    for article in items:
+        assert f'<a href="{article.get_absolute_url()}">{article.title}</a>' in block
+    assert block.count("<article ") == len(items)
     assert 'href="/dia-phuong/">Xem thêm Địa phương →</a>' in block
 
 
