@@ -1,3 +1,4 @@
+import mimetypes
 import uuid
 
 from ckeditor.fields import RichTextField
@@ -12,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 from taggit.models import TagBase, TaggedItemBase
 
+from newsroom.cache import fragment
 from newsroom.vietnamese import slugify
 
 from . import renditions
@@ -96,54 +98,99 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(status=Status.PUBLISHED, published_at__lte=timezone.now())
 
     def for_listing(self):
-        """What a listing prints per article (section, bylines, thumbnail) in a constant number of queries."""
-        return self._with_bylines().prefetch_related(
+        """What a card prints (section, thumbnail) in a constant number of queries."""
+        return self.select_related("section").prefetch_related(
             models.Prefetch("photos", queryset=Photo.objects.filter(is_lead=True), to_attr="lead_photos"),
         )
 
-    def for_page(self):
-        """Everything the article page prints, in a constant number of queries."""
-        return self._with_bylines().prefetch_related(
-            models.Prefetch("photos", queryset=Photo.objects.order_by("placement", "position", "pk")),
-            models.Prefetch("pull_quotes", queryset=PullQuote.objects.order_by("placement", "pk")),
-            "tags",
-        )
-
-    def _with_bylines(self):
-        return self.select_related("section").prefetch_related(
+    def with_bylines(self):
+        """The ordered bylines, for pages and feeds that name the authors."""
+        return self.prefetch_related(
             models.Prefetch(
                 "byline_links", queryset=ArticleByline.objects.select_related("byline"), to_attr="byline_list"
             ),
         )
 
+    def for_page(self):
+        """Everything the article page prints, in a constant number of queries."""
+        return (
+            self.select_related("section")
+            .with_bylines()
+            .prefetch_related(
+                models.Prefetch("photos", queryset=Photo.objects.order_by("placement", "position", "pk")),
+                models.Prefetch("pull_quotes", queryset=PullQuote.objects.order_by("placement", "pk")),
+            )
+            .with_tags()
+        )
+
+    def with_tags(self):
+        """Each article's tags in the order the reporter gave them (taggit's own prefetch has no order)."""
+        return self.prefetch_related(
+            models.Prefetch(
+                "tagged_items",
+                queryset=TaggedArticle.objects.select_related("tag").order_by("pk"),
+                to_attr="tag_links",
+            )
+        )
+
     def newest_ids(self, newest, per_section=0, section_ids=()):
         """Ids of the `newest` articles here and of the `per_section` newest of each section, in one query.
 
-        Returns {None: [ids], section_id: [ids], ...}. Each part is a LIMITed scan of a (section, published_at)
-        index joined with UNION ALL, so it costs the same at ten articles or a million.
+        Returns {None: [ids], section_id: [ids], ...}.
         """
-        parts = [(None, self, newest)]
-        parts += [(pk, self.filter(section_id=pk), per_section) for pk in section_ids if per_section]
-        statements, params = [], []
-        for number, (group, articles, limit) in enumerate(parts):
-            sliced = articles.order_by("-published_at", "-pk").values("pk")[:limit]
-            sql, part_params = sliced.query.sql_with_params()
-            statements.append(f"SELECT %s AS grp, sub{number}.* FROM ({sql}) sub{number}")
-            params += [0 if group is None else group, *part_params]
-        with connections[self.db].cursor() as cursor:
-            cursor.execute(" UNION ALL ".join(statements), params)
-            rows = cursor.fetchall()
-        ids = {group: [] for group, _articles, _limit in parts}
-        for group, pk in rows:
-            ids[group or None].append(pk)
+        newest_first = ("-published_at", "-pk")
+        parts = {None: self.order_by(*newest_first)[:newest]}
+        if per_section:
+            for pk in section_ids:
+                parts[pk] = self.filter(section_id=pk).order_by(*newest_first)[:per_section]
+        return ids_in_one_query(parts)
+
+
+def ids_in_one_query(parts):
+    """{key: [ids]} for {key: an ordered, sliced queryset of articles}, in one UNION ALL query.
+
+    Each part is a LIMITed scan of an index, so the whole costs the same at ten articles or a million, and a page
+    that needs several short lists pays one round trip for all of them.
+    """
+    keys = list(parts)
+    statements, params = [], []
+    for number, key in enumerate(keys):
+        # A named column: Django's own alias for the key varies with the ordering ("id" or "pk").
+        sql, part_params = parts[key].values(picked_id=models.F("pk")).query.sql_with_params()
+        statements.append(f"SELECT {number} AS part, sub{number}.picked_id FROM ({sql}) sub{number}")
+        params += part_params
+    ids = {key: [] for key in keys}
+    if not statements:
         return ids
+    with connections[parts[keys[0]].db].cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(statements), params)
+        for number, pk in cursor.fetchall():
+            ids[keys[number]].append(pk)
+    return ids
+
+
+LATEST_COUNT = 8
+
+
+def latest_articles():
+    """The newest articles of the whole site, for the "Latest news" column beside listings (cached per generation)."""
+    return fragment(
+        "latest-articles",
+        lambda: list(
+            Article.objects.published()
+            .select_related("section")
+            .order_by("-published_at", "-pk")[:LATEST_COUNT]
+        ),
+    )
 
 
 def site_updated_at():
-    """The newest publication or correction on the whole site: the header's "Cập nhật" stamp.
+    """The newest publication or correction on the whole site: the header's "Cập nhật" stamp (cached per generation)."""
+    return fragment("site-updated-at", _newest_publication_or_correction)
 
-    Two index-backed "newest first, take one" queries rather than MAX() over both columns, which scans the table.
-    """
+
+def _newest_publication_or_correction():
+    """Two index-backed "newest first, take one" queries rather than MAX() over both columns, which scans the table."""
     published = Article.objects.published()
     stamps = [
         published.order_by("-published_at").values_list("published_at", flat=True).first(),
@@ -288,6 +335,14 @@ class Article(models.Model):
         return [link.byline for link in links]
 
     @cached_property
+    def ordered_tags(self):
+        """The article's tags in the order they were given."""
+        links = getattr(self, "tag_links", None)
+        if links is None:
+            links = self.tagged_items.select_related("tag").order_by("pk")
+        return [link.tag for link in links]
+
+    @cached_property
     def lead_photo(self):
         photos = getattr(self, "lead_photos", None)
         if photos is None:
@@ -383,6 +438,8 @@ class Photo(models.Model):
     )
     position = models.PositiveSmallIntegerField(_("order"), default=0)
     renditions = models.JSONField(_("renditions"), default=list, editable=False)
+    # Feeds announce the lead photo as an enclosure with its length; stored here so that no request stats a file.
+    file_size = models.PositiveBigIntegerField(_("file size in bytes"), null=True, editable=False)
 
     class Meta:
         ordering = ["placement", "position", "pk"]
@@ -402,6 +459,7 @@ class Photo(models.Model):
         replaced = None
         if new_upload:
             self.image = renditions.normalised_upload(self.image)
+            self.file_size = self.image.size
             if self.pk:
                 replaced = Photo.objects.filter(pk=self.pk).only("image", "renditions").first()
         super().save(*args, **kwargs)
@@ -421,6 +479,10 @@ class Photo(models.Model):
     @property
     def srcset(self):
         return renditions.srcset(self.image, self.renditions, self.width)
+
+    @property
+    def mime_type(self):
+        return mimetypes.guess_type(self.image.name)[0] or "image/jpeg"
 
 
 class PullQuote(models.Model):

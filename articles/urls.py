@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from . import views
+from . import feeds, views
 
 
 class FixedDigits:
@@ -32,6 +32,8 @@ app_name = "articles"
 urlpatterns = [
     path("", views.home, name="home"),
     path("by-date/", views.by_date, name="by_date"),
+    path("feeds/latest/", feeds.LatestArticlesFeed(), name="feed"),
+    path("feeds/latest/atom/", feeds.LatestArticlesAtomFeed(), name="feed_atom"),
     path("author/<slug:slug>/", views.AuthorView.as_view(), name="author"),
     path("tag/<slug:slug>/", views.TagView.as_view(), name="tag"),
     path("<yyyy:year>/", views.ArticleYearArchiveView.as_view(), name="archive_year"),

@@ -1,8 +1,10 @@
+import calendar
 import datetime
+import re
 
 from django import forms
 from django.core.paginator import Paginator
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.db.models.functions import TruncDay, TruncMonth
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -11,11 +13,14 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django.views.generic import DateDetailView, DayArchiveView, ListView, MonthArchiveView, YearArchiveView
 
 from sections.models import Section, navigation
 
-from .models import Article, Byline, Tag
+from .models import Article, Byline, Tag, ids_in_one_query
+
+SLUG = re.compile(r"[-a-zA-Z0-9_]+")
 
 
 class PublishedArticleMixin:
@@ -41,6 +46,10 @@ class PublishedArticleMixin:
     def section_filter(self):
         if not hasattr(self, "_section_filter"):
             slug = self.request.GET.get("section", "")
+            if slug and not SLUG.fullmatch(slug):
+                raise Http404(
+                    _("There is no such section.")
+                )  # before the database sees NUL bytes and the like
             self._section_filter = get_object_or_404(Section, slug=slug) if slug else None
         return self._section_filter
 
@@ -79,7 +88,17 @@ def _as_date(value):
 
 
 class ArticleYearArchiveView(PublishedArticleMixin, YearArchiveView):
-    """The months of a year that have news, with how many articles each."""
+    """The twelve months of a year, each with how many articles it has."""
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        counts = dict(context["date_list"])
+        year = context["year"].year
+        context["months"] = [
+            (month, counts.get(month))
+            for month in (datetime.date(year, number, 1) for number in range(1, 13))
+        ]
+        return context
 
     def get_previous_year(self, date):
         return self.nearest_day_with_news(before=date)
@@ -88,12 +107,36 @@ class ArticleYearArchiveView(PublishedArticleMixin, YearArchiveView):
         return self.nearest_day_with_news(after=self._get_next_year(date))
 
 
+WEEKDAYS = [
+    # Column heads of the month calendar: (abbreviation, full name), Monday first as Vietnamese calendars print.
+    (pgettext_lazy("weekday", "Mon"), _("Monday")),
+    (pgettext_lazy("weekday", "Tue"), _("Tuesday")),
+    (pgettext_lazy("weekday", "Wed"), _("Wednesday")),
+    (pgettext_lazy("weekday", "Thu"), _("Thursday")),
+    (pgettext_lazy("weekday", "Fri"), _("Friday")),
+    (pgettext_lazy("weekday", "Sat"), _("Saturday")),
+    (pgettext_lazy("weekday", "Sun"), _("Sunday")),
+]
+
+
 class ArticleMonthArchiveView(PublishedArticleMixin, MonthArchiveView):
-    """The days of a month that have news, with how many articles each."""
+    """A calendar of the month: each day that has news links to it, with how many articles it has."""
 
     def get_dated_items(self):
         date_list, _articles, extra = super().get_dated_items()
         return date_list, Article.objects.none(), extra
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        month = context["month"]
+        counts = dict(context["date_list"])
+        weeks = calendar.Calendar(firstweekday=calendar.MONDAY).monthdatescalendar(month.year, month.month)
+        context["weekdays"] = WEEKDAYS
+        context["weeks"] = [
+            [(day, counts.get(day)) if day.month == month.month else (None, None) for day in week]
+            for week in weeks
+        ]
+        return context
 
     def get_previous_month(self, date):
         return self.nearest_day_with_news(before=date)
@@ -104,6 +147,12 @@ class ArticleMonthArchiveView(PublishedArticleMixin, MonthArchiveView):
 
 class ArticleDayArchiveView(PublishedArticleMixin, DayArchiveView):
     """Every article of one local day, with links to the nearest days that have news."""
+
+    def get_dated_items(self):
+        date_list, articles, extra = super().get_dated_items()
+        if extra["day"] > timezone.localdate():
+            raise Http404(_("That day has not come yet."))
+        return date_list, articles, extra
 
     def get_dated_queryset(self, **lookup):
         return super().get_dated_queryset(**lookup).for_listing()
@@ -129,21 +178,63 @@ class ArticleDetailView(PublishedArticleMixin, DateDetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["other_news"] = other_news(self.object)
+        context.update(surroundings(self.object))
+        context["current_section_slug"] = self.object.section.slug
         return context
 
 
-def other_news(article, limit=5):
-    """Articles of other sections from just before this one, as under the reference page; newer ones fill up."""
-    others = Article.objects.published().exclude(section_id=article.section_id).select_related("section")
-    items = list(others.filter(published_at__lt=article.published_at).order_by("-published_at")[:limit])
-    if len(items) < limit:
-        items += list(
-            others.filter(published_at__gte=article.published_at).order_by("published_at")[
-                : limit - len(items)
-            ]
-        )
-    return items
+RELATED_COUNT = 4
+OTHER_NEWS_COUNT = 5
+
+
+def surroundings(article):
+    """What the article page shows around the article, in three queries whatever the size of the archive.
+
+    - related: the articles an editor linked, then those sharing the most tags, then the newest of its section;
+    - other news: articles of other sections from just before this one (as under the reference page), newer
+      ones filling up when there are too few, none repeating a related article;
+    - the previous and next article of the same section.
+    """
+    published = Article.objects.published().exclude(pk=article.pk)
+    same_section = published.filter(section_id=article.section_id)
+    other_sections = published.exclude(section_id=article.section_id)
+    moment = article.published_at
+    before = Q(published_at__lt=moment) | Q(published_at=moment, pk__lt=article.pk)
+    after = Q(published_at__gt=moment) | Q(published_at=moment, pk__gt=article.pk)
+    newest_first, oldest_first = ("-published_at", "-pk"), ("published_at", "pk")
+    tag_ids = [tag.pk for tag in article.ordered_tags]
+    enough = RELATED_COUNT + OTHER_NEWS_COUNT  # other news skips related ones, so fetch room for them
+    parts = {
+        "chosen": published.filter(pk__in=article.related.values("pk")).order_by(*newest_first)[
+            :RELATED_COUNT
+        ],
+        "same_tags": published.filter(tagged_items__tag_id__in=tag_ids)
+        .values("pk")  # group by the article alone, not by every column of it
+        .annotate(shared=Count("tagged_items"))
+        .order_by("-shared", *newest_first)[:RELATED_COUNT],
+        "same_section": same_section.order_by(*newest_first)[:RELATED_COUNT],
+        "older_elsewhere": other_sections.filter(before).order_by(*newest_first)[:enough],
+        "newer_elsewhere": other_sections.filter(after).order_by(*oldest_first)[:enough],
+        "previous": same_section.filter(before).order_by(*newest_first)[:1],
+        "next": same_section.filter(after).order_by(*oldest_first)[:1],
+    }
+    if not tag_ids:
+        del parts["same_tags"]
+    ids = ids_in_one_query(parts)
+    loaded = Article.objects.published().for_listing().in_bulk({pk for group in ids.values() for pk in group})
+
+    def articles(*groups):
+        unique = dict.fromkeys(pk for group in groups for pk in ids.get(group, []) if pk in loaded)
+        return [loaded[pk] for pk in unique]
+
+    related = articles("chosen", "same_tags", "same_section")[:RELATED_COUNT]
+    other_news = [item for item in articles("older_elsewhere", "newer_elsewhere") if item not in related]
+    return {
+        "related_articles": related,
+        "other_news": other_news[:OTHER_NEWS_COUNT],
+        "previous_article": next(iter(articles("previous")), None),
+        "next_article": next(iter(articles("next")), None),
+    }
 
 
 class ByDateForm(forms.Form):
@@ -189,16 +280,26 @@ HOME_PER_SECTION = 4
 def home(request):
     """The front page: the lead story, the newest articles, then a block per section."""
     sections = navigation()
-    ids = Article.objects.published().newest_ids(HOME_NEWEST, HOME_PER_SECTION, [s.pk for s in sections])
+    # One more per section than a block shows: the lead story is not repeated in its section's block.
+    ids = Article.objects.published().newest_ids(HOME_NEWEST, HOME_PER_SECTION + 1, [s.pk for s in sections])
     wanted = {pk for group in ids.values() for pk in group}
-    articles = Article.objects.for_listing().in_bulk(wanted)
+    articles = Article.objects.published().for_listing().in_bulk(wanted)
     newest = [articles[pk] for pk in ids[None] if pk in articles]
-    blocks = [
-        (section, [articles[pk] for pk in ids.get(section.pk, []) if pk in articles]) for section in sections
-    ]
+    # The lead story is the newest one with a photo to show: a front page does not open on bare text.
+    lead_story = next((article for article in newest if article.lead_photo), newest[0] if newest else None)
+
+    def block(section):
+        items = [articles[pk] for pk in ids.get(section.pk, []) if pk in articles]
+        items = [article for article in items if article is not lead_story][:HOME_PER_SECTION]
+        # A block opens on its newest article with a photo; the others follow, newest first.
+        featured = next((article for article in items if article.lead_photo), None)
+        return [featured, *(a for a in items if a is not featured)] if featured else items
+
+    blocks = [(section, block(section)) for section in sections]
     context = {
-        "lead_story": newest[0] if newest else None,
-        "newest": newest[1:],
+        "nav_sections": sections,  # the header's navigation too: one query for both
+        "lead_story": lead_story,
+        "newest": [article for article in newest if article is not lead_story],
         "section_blocks": [(section, items) for section, items in blocks if items],
     }
     return render(request, "articles/home.html", context)
@@ -230,6 +331,12 @@ class ArticleListView(ListView):
 
     def published_articles(self):
         return Article.objects.published().for_listing().order_by("-published_at", "-pk")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        page = context["page_obj"]
+        context["page_range"] = page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
+        return context
 
 
 class AuthorView(ArticleListView):

@@ -1,13 +1,33 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path, re_path
 from django.views.static import serve
 
+from articles import sitemaps
+
 from . import views
 
+handler500 = "newsroom.views.server_error"
+
+# Machine-read addresses stay at the root in every language: a crawler finds them where robots.txt says.
 urlpatterns = [
     path("favicon.ico", views.favicon),
+    path("robots.txt", views.robots_txt, name="robots_txt"),
+    path("sitemap.xml", sitemaps.index, name="sitemap_index"),
+    path(
+        "sitemap-<section>.xml",
+        sitemap_views.sitemap,
+        {"sitemaps": sitemaps.SITEMAPS, "template_name": "sitemaps/sitemap.xml"},
+        name="sitemap",
+    ),
+    path(
+        "news-sitemap.xml",
+        sitemap_views.sitemap,
+        {"sitemaps": {"news": sitemaps.NewsSitemap}, "section": "news", "template_name": "sitemaps/news.xml"},
+        name="news_sitemap",
+    ),
 ]
 
 # Vietnamese lives at the root (the stable URL contract); English under /en/.

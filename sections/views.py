@@ -15,4 +15,6 @@ class SectionView(ArticleListView):
         return self.published_articles().filter(section=self.section)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(section=self.section, **kwargs)
+        return super().get_context_data(
+            section=self.section, current_section_slug=self.section.slug, **kwargs
+        )

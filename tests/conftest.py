@@ -1,6 +1,10 @@
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from django.core.management import call_command
+from django.db import transaction
+from django.test import override_settings
+from django.utils import translation
 
 from articles.models import Article
 
@@ -18,6 +22,14 @@ def _isolated_media_and_cache(settings, tmp_path):
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts and ends in Vietnamese: a request to /en/… leaves English active in this thread."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture
@@ -54,3 +66,17 @@ def pytest_collection_modifyitems(config, items):
     if deselected:
         config.hook.pytest_deselected(items=deselected)
         items[:] = selected
+
+
+@pytest.fixture(scope="module")
+def demo_site(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The demo newsroom loaded once for a whole module of tests, and rolled back after its last test.
+
+    Loading it costs seconds (its photos are real images with renditions); each test still runs inside its own
+    savepoint, so what one test changes is gone before the next.
+    """
+    media = tmp_path_factory.mktemp("demo-media")
+    with override_settings(MEDIA_ROOT=media), django_db_blocker.unblock(), transaction.atomic():
+        call_command("load_demo", articles=12, stdout=open("/dev/null", "w"))
+        yield Article.objects.get(slug="xac-dinh-nhiem-vu-trong-tam-cu-the")
+        transaction.set_rollback(True)

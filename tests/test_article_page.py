@@ -124,11 +124,12 @@ def _article_with(count):
 def test_article_page_query_count_does_not_grow_with_its_parts(client, django_assert_num_queries):
     small, large = _article_with(1), _article_with(10)
     client.get(small.get_absolute_url())  # a first visit fills the caches of templates and content types
-    # article+section, bylines, photos, pull-quotes, tags, other news (older, then newer); the navigation and
-    # the update stamp come from the fragment cache the first visit filled
-    with django_assert_num_queries(7):
+    # article+section, bylines, photos, pull-quotes, tags; the ids of related, other news and previous/next in one
+    # UNION, those articles with their sections, their thumbnails; the navigation and the update stamp come from
+    # the fragment cache the first visit filled
+    with django_assert_num_queries(8):
         assert client.get(small.get_absolute_url()).status_code == 200
-    with django_assert_num_queries(7):  # the same with ten of everything: no N+1
+    with django_assert_num_queries(8):  # the same with ten of everything: no N+1
         response = client.get(large.get_absolute_url())
     html = response.content.decode()
     assert html.count('<figure class="photo">') == 10

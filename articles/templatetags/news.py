@@ -1,9 +1,14 @@
-"""How the newsroom prints times: "07:07 | 29/09/2017" in Vietnamese, the reader's language otherwise."""
+"""How the newsroom prints times ("07:07 | 29/09/2017" in Vietnamese, the reader's language otherwise) and the
+addresses search engines and sharing services read."""
 
 from django import template
+from django.conf import settings
 from django.urls import translate_url
 from django.utils import dateformat, timezone
-from django.utils.translation import get_language
+from django.utils.http import urlencode
+from django.utils.translation import get_language, gettext, override
+
+from articles import seo
 
 register = template.Library()
 
@@ -15,6 +20,17 @@ DATE_FORMATS = {
     "vi": "d/m/Y",
     "en": "M j, Y",
 }
+DAY_FORMATS = {
+    "vi": "l, d/m/Y",
+    "en": "l, F j, Y",
+}
+MONTH_FORMATS = {
+    "vi": "m/Y",
+    "en": "F Y",
+}
+# The query parameters that change what a page shows; anything else (tracking tags, typos) is not part of its
+# address for search engines.
+MEANINGFUL_PARAMETERS = ("section", "page")
 
 
 def _format(value, formats):
@@ -34,7 +50,43 @@ def news_time(value):
 
 @register.filter
 def news_date(value):
+    """A date: "29/09/2017", "Sep 29, 2017"."""
     return _format(value, DATE_FORMATS)
+
+
+@register.filter
+def news_day(value):
+    """A date with its weekday, as a day's archive is titled: "Thứ 6, 29/09/2017", "Friday, September 29, 2017"."""
+    return _format(value, DAY_FORMATS)
+
+
+@register.filter
+def news_month(value):
+    """A month: "09/2017", "September 2017"."""
+    return _format(value, MONTH_FORMATS)
+
+
+@register.filter
+def own_name(language):
+    """A language's name in that language, as a switch to it reads: "vi" -> "Tiếng Việt", "en" -> "English"."""
+    with override(language):
+        return gettext(dict(settings.LANGUAGES)[language])
+
+
+@register.filter
+def absolute(url):
+    """An address on the paper's public origin: "/dia-phuong/" -> "https://…/dia-phuong/"."""
+    return seo.absolute_url(url) if url else ""
+
+
+def _page_query(request):
+    kept = [
+        (key, value)
+        for key in MEANINGFUL_PARAMETERS
+        for value in request.GET.getlist(key)[:1]
+        if value and not (key == "page" and value == "1")
+    ]
+    return f"?{urlencode(kept)}" if kept else ""
 
 
 @register.simple_tag(takes_context=True)
@@ -44,3 +96,29 @@ def translated_path(context, language):
     path = translate_url(request.path, language)
     query = request.GET.urlencode()
     return f"{path}?{query}" if query else path
+
+
+@register.simple_tag(takes_context=True)
+def canonical_url(context):
+    """The one address search engines should file this page under, on the public origin."""
+    request = context["request"]
+    return seo.absolute_url(request.path + _page_query(request))
+
+
+@register.simple_tag(takes_context=True)
+def language_alternates(context):
+    """(hreflang, absolute address) of this page in every language, and x-default for the default one."""
+    request = context["request"]
+    query = _page_query(request)
+    alternates = [
+        (code, seo.absolute_url(translate_url(request.path, code) + query))
+        for code, _name in settings.LANGUAGES
+    ]
+    default = dict(alternates)[settings.LANGUAGE_CODE]
+    return [*alternates, ("x-default", default)]
+
+
+@register.simple_tag(takes_context=True)
+def article_json_ld(context, article):
+    """The article as schema.org NewsArticle, in a script element nothing in the article can break out of."""
+    return seo.json_ld_script(seo.news_article(article, canonical_url(context)))

@@ -1,0 +1,107 @@
+"""RSS 2.0 and Atom feeds of the newest published articles, for the whole site and for each section."""
+
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed, Enclosure
+from django.utils.translation import gettext_lazy as _
+
+from sections.models import Section
+
+from .models import Article
+from .seo import absolute_url
+
+FEED_LENGTH = 30
+
+
+class LatestArticlesFeed(Feed):
+    """The newest articles of the whole paper (RSS 2.0)."""
+
+    url_name = "articles:feed"
+    description = _("The newest news of the province, as it is published.")
+
+    def author_name(self):
+        # Atom needs an author for the feed when an article has no byline: the paper itself.
+        return settings.NEWSROOM["SITE_NAME"]
+
+    def title(self):
+        return settings.NEWSROOM["SITE_NAME"]
+
+    def subtitle(self):
+        return self.description
+
+    def link(self):
+        return absolute_url(reverse("articles:home"))
+
+    def feed_url(self):
+        return absolute_url(reverse(self.url_name))
+
+    def items(self, section=None):
+        articles = Article.objects.published()
+        if section is not None:
+            articles = articles.filter(section=section)
+        return (
+            articles.for_listing().with_bylines().with_tags().order_by("-published_at", "-pk")[:FEED_LENGTH]
+        )
+
+    def item_title(self, article):
+        return article.title
+
+    def item_description(self, article):
+        return article.lead
+
+    def item_link(self, article):
+        return absolute_url(article.get_absolute_url())
+
+    def item_author_name(self, article):
+        return ", ".join(byline.name for byline in article.ordered_bylines) or None
+
+    def item_pubdate(self, article):
+        return article.published_at
+
+    def item_updateddate(self, article):
+        return article.corrected_at or article.published_at
+
+    def item_categories(self, article):
+        return [tag.name for tag in article.ordered_tags]
+
+    def item_enclosures(self, article):
+        photo = article.lead_photo
+        if photo is None or photo.file_size is None:
+            return []
+        return [Enclosure(absolute_url(photo.image.url), str(photo.file_size), photo.mime_type)]
+
+
+class LatestArticlesAtomFeed(LatestArticlesFeed):
+    feed_type = Atom1Feed
+    url_name = "articles:feed_atom"
+
+
+class SectionFeed(LatestArticlesFeed):
+    """The newest articles of one section (RSS 2.0)."""
+
+    url_name = "sections:feed"
+
+    def get_object(self, request, slug):
+        return get_object_or_404(Section, slug=slug)
+
+    def title(self, section):
+        return f"{section.name} · {settings.NEWSROOM['SITE_NAME']}"
+
+    def description(self, section):
+        return section.description or section.name
+
+    def subtitle(self, section):
+        return self.description(section)
+
+    def link(self, section):
+        return absolute_url(section.get_absolute_url())
+
+    def feed_url(self, section):
+        return absolute_url(reverse(self.url_name, kwargs={"slug": section.slug}))
+
+
+class SectionAtomFeed(SectionFeed):
+    feed_type = Atom1Feed
+    url_name = "sections:feed_atom"

@@ -1,0 +1,89 @@
+"""Every public page makes a fixed number of queries: the same with 5 articles as with 50.
+
+Each number is pinned with what the queries are, so that a change in the count is a decision, not an accident.
+"""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from .factories import make_article, make_byline, make_photo, make_section, uploaded_image
+
+pytestmark = pytest.mark.django_db
+
+# The site's chrome on every HTML page (the navigation's sections, the "Cập nhật" stamp) and the "Latest news"
+# column of listings are fragments cached per site generation (newsroom/cache.py): the first visit of each page
+# below fills them, so the pinned counts are what every later render costs.
+CHROME = 0
+LATEST = 0
+
+PAGES = {
+    # the newest and each section's newest ids in one UNION; those articles with their sections; their
+    # thumbnails (the sections shared by the blocks and the header come from the chrome fragment)
+    "home": ("/", 3 + CHROME),
+    # the section; the capped count; the page of articles with their sections; their thumbnails
+    "section": ("/dia-phuong/", 4 + CHROME + LATEST),
+    # the byline; the capped count; the page; its thumbnails
+    "author": ("/author/le-tung/", 4 + CHROME + LATEST),
+    # the tag; the capped count; the page; its thumbnails
+    "tag": ("/tag/quang-ninh/", 4 + CHROME + LATEST),
+    # months with counts in one GROUP BY; the nearest day with news before and after
+    "year": ("/{day:%Y}/", 3 + CHROME),
+    # days with counts in one GROUP BY; the nearest day with news before and after
+    "month": ("/{day:%Y/%m}/", 3 + CHROME),
+    # the nearest days with news before and after; the day's articles with sections; their thumbnails
+    "day": ("/{day:%Y/%m/%d}/", 4 + CHROME + LATEST),
+    # article and section; bylines; photos; pull-quotes; tags; the ids of related articles, other news and
+    # previous/next in one UNION; those articles with sections; their thumbnails
+    "article": ("{article}", 8 + CHROME),
+    # the items with sections; their bylines; their lead photos; their tags
+    "rss": ("/feeds/latest/", 4),
+    "atom": ("/feeds/latest/atom/", 4),
+    # the section, then the same four
+    "section rss": ("/dia-phuong/feed/", 5),
+    "section atom": ("/dia-phuong/feed/atom/", 5),
+    # the sections with their newest article (one subquery) twice, for the lastmod and for the pages; the
+    # articles' count (the site's update stamp comes from the chrome fragment)
+    "sitemap index": ("/sitemap.xml", 3),
+    # the count for the paginator; the page of articles
+    "sitemap articles": ("/sitemap-articles.xml", 2),
+    # the count for the paginator; the sections with their newest article
+    "sitemap sections": ("/sitemap-sections.xml", 2),
+    # the count for the paginator; the articles of the last 48 hours
+    "news sitemap": ("/news-sitemap.xml", 2),
+}
+
+
+def newsroom(count):
+    """`count` articles of the last hours in two sections, each with two bylines, two tags and a photo."""
+    here, elsewhere = make_section(slug="dia-phuong"), make_section(slug="kinh-te")
+    reporter, photographer = make_byline(name="Lê Tùng", slug="le-tung"), make_byline()
+    start = timezone.now() - datetime.timedelta(minutes=5)
+    articles = []
+    for number in range(count):
+        article = make_article(
+            section=here if number % 2 else elsewhere,
+            bylines=[reporter, photographer],
+            tags=["Quảng Ninh", f"chủ đề {number % 4}"],
+            published_at=start - datetime.timedelta(minutes=number),
+        )
+        make_photo(article, is_lead=True, image=uploaded_image(width=400, height=300))
+        articles.append(article)
+    articles[0].related.add(*articles[1:4])
+    return articles
+
+
+@pytest.mark.parametrize("count", [5, 50])
+def test_every_public_page_makes_the_same_number_of_queries(client, django_assert_num_queries, count):
+    articles = newsroom(count)
+    newest = articles[0]  # with related articles chosen, tags shared, neighbours on both sides
+    day = timezone.localtime(newest.published_at)
+    for name, (pattern, expected) in PAGES.items():
+        url = pattern.format(day=day, article=newest.get_absolute_url())
+        assert client.get(url).status_code == 200, (
+            name
+        )  # the first visit fills template and content-type caches
+        with django_assert_num_queries(expected, info=name):
+            response = client.get(url)
+        assert response.status_code == 200, name
