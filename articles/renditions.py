@@ -16,9 +16,9 @@ from django.core.files.storage import default_storage
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageCms, ImageOps
 
-# What Pillow may parse at all: no other plugin (EPS, PSD, TIFF…) ever sees an upload. MPO is how Pillow names the
-# JPEGs many phones write (a photo plus a depth map); only its first picture is kept.
-ACCEPTED_FORMATS = ("JPEG", "MPO", "PNG", "WEBP", "GIF")
+# The only Pillow plugins that ever parse an upload: EPS, PSD, TIFF and the rest never see one. Pillow's JPEG
+# plugin names the files many phones write (a photo plus a depth map) "MPO"; only their first picture is kept.
+ACCEPTED_FORMATS = ("JPEG", "PNG", "WEBP", "GIF")
 ANIMATED_FORMATS = ("GIF", "PNG", "WEBP")
 RENDITION_FORMAT = ("JPEG", ".jpg")
 JPEG_QUALITY = 85
@@ -39,7 +39,7 @@ def max_pixels():
 
 
 def _megabytes(size):
-    return f"{size / 1_048_576:.1f}".removesuffix(".0")
+    return f"{size / 1_048_576:.3g}"
 
 
 def open_verified(file) -> Image.Image:
@@ -116,7 +116,7 @@ def _has_alpha(image: Image.Image) -> bool:
 def normalised_upload(file) -> ContentFile:
     """The upload as a clean file: upright, in sRGB, every piece of metadata dropped, named by the server.
 
-    Transparent images are stored as PNG, everything else as JPEG; GIFs (stills only) become PNG.
+    Images with transparency are stored as PNG, everything else (still GIFs included) as JPEG.
     """
     image = open_verified(file)
     image = ImageOps.exif_transpose(image)
