@@ -74,7 +74,13 @@ def backup(destination: Path, keep: int = 0) -> Path:
         if engine == "postgresql":
             dump = Path(scratch) / "database.pgdump"
             _run(
-                [_postgres_tool("pg_dump"), "--format=custom", "--no-owner", "--no-privileges", f"--file={dump}"],
+                [
+                    _postgres_tool("pg_dump"),
+                    "--format=custom",
+                    "--no-owner",
+                    "--no-privileges",
+                    f"--file={dump}",
+                ],
                 _postgres_environment(database),
             )
         else:

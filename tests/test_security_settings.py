@@ -70,6 +70,10 @@ def environment_without_overrides(**variables):
         *SETTINGS_PRINTED,
         "AXES_COOLOFF_MINUTES",
         "COOKIES_SECURE",
+        "MAX_UPLOAD_BYTES",
+        "MAX_IMAGE_PIXELS",
+        # Set in the test process by the browser tests' conftest; a deployment never has it (async.E001).
+        "DJANGO_ALLOW_ASYNC_UNSAFE",
     }
     environment = {key: value for key, value in os.environ.items() if key not in names}
     return {**environment, "DJANGO_SETTINGS_MODULE": "newsroom.settings", **variables}
