@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint fmt migrations-check install browser bench
+.PHONY: run test lint fmt migrations-check install browser bench backup restore
 
 # Reinstall only when pyproject.toml changed: a cold install costs ~20 s here and pip's cache does not help.
 $(STAMP): pyproject.toml
@@ -41,3 +41,11 @@ migrations-check: $(STAMP)
 # A benchmark, not a test: the production stack under wrk (BENCH_ARTICLES, default 100000). See docs/performance.md.
 bench: $(STAMP)
 	$(BIN)/python scripts/bench
+
+# Operations on an installed site (no reinstall first): docs/operations.md.
+backup:
+	$(BIN)/python scripts/backup
+
+restore:
+	@test -n "$(BACKUP)" || { echo "usage: make restore BACKUP=backups/newsroom-….tar" >&2; exit 2; }
+	$(BIN)/python scripts/restore "$(BACKUP)"

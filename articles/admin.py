@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from .forms import PhotoForm
+from .forms import BylineForm, PhotoForm
 from .models import Article, ArticleByline, Byline, Photo, PullQuote, Tag
 
 
@@ -26,7 +26,7 @@ class PhotoInline(admin.StackedInline):
         if not photo.pk or not photo.image:
             return "—"
         return format_html(
-            '<img src="{}" alt="{}" width="240" style="height:auto;border-radius:4px">',
+            '<img src="{}" alt="{}" width="240">',
             photo.image.url,
             photo.alt_text,
         )
@@ -68,6 +68,7 @@ class ArticleAdmin(admin.ModelAdmin):
 
 @admin.register(Byline)
 class BylineAdmin(admin.ModelAdmin):
+    form = BylineForm
     list_display = ["name", "role", "user"]
     search_fields = ["name", "role"]
     prepopulated_fields = {"slug": ["name"]}

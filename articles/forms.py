@@ -1,19 +1,48 @@
 from django import forms
 
 from . import renditions
-from .models import Photo
+from .models import Byline, Photo
+
+CONTENT_TYPES = {
+    "JPEG": "image/jpeg",
+    "MPO": "image/jpeg",
+    "PNG": "image/png",
+    "WEBP": "image/webp",
+    "GIF": "image/gif",
+}
+
+
+class VerifiedImageField(forms.ImageField):
+    """An upload accepted only if articles.renditions decodes it whole within the limits.
+
+    Django's own ImageField lets every Pillow plugin look at the file and verifies only its structure; the file's
+    name and content type prove nothing at all.
+    """
+
+    def to_python(self, data):
+        upload = forms.FileField.to_python(self, data)
+        if upload is None:
+            return None
+        upload.image = renditions.open_verified(upload)
+        upload.content_type = CONTENT_TYPES[upload.image.format]
+        return upload
+
+    def widget_attrs(self, widget):
+        attrs = super().widget_attrs(widget)
+        if "accept" in attrs:  # the file picker offers what the server accepts, not every image/*
+            attrs["accept"] = ",".join(sorted(set(CONTENT_TYPES.values())))
+        return attrs
 
 
 class PhotoForm(forms.ModelForm):
-    """Decodes every upload with Pillow before it is accepted: the name and content type prove nothing."""
-
     class Meta:
         model = Photo
         fields = ["image", "caption", "credit", "alt_text", "placement", "is_lead", "position"]
+        field_classes = {"image": VerifiedImageField}
 
-    def clean_image(self):
-        image = self.cleaned_data.get("image")
-        if image and hasattr(image, "content_type"):  # a new upload, not the stored file
-            renditions.open_verified(image)
-            image.seek(0)
-        return image
+
+class BylineForm(forms.ModelForm):
+    class Meta:
+        model = Byline
+        fields = ["name", "slug", "role", "bio", "photo", "user"]
+        field_classes = {"photo": VerifiedImageField}

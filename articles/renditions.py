@@ -7,18 +7,23 @@ orientation, and re-encoded without any metadata (GPS included) under a name the
 import io
 import posixpath
 import uuid
+import warnings
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.utils.translation import gettext_lazy as _
-from PIL import Image, ImageOps
+from PIL import Image, ImageCms, ImageOps
 
-ACCEPTED_FORMATS = {"JPEG": ".jpg", "PNG": ".png", "WEBP": ".webp", "GIF": ".gif"}
+# The only Pillow plugins that ever parse an upload: EPS, PSD, TIFF and the rest never see one. Pillow's JPEG
+# plugin names the files many phones write (a photo plus a depth map) "MPO"; only their first picture is kept.
+ACCEPTED_FORMATS = ("JPEG", "PNG", "WEBP", "GIF")
+ANIMATED_FORMATS = ("GIF", "PNG", "WEBP")
 RENDITION_FORMAT = ("JPEG", ".jpg")
 JPEG_QUALITY = 85
 RENDITION_QUALITY = 80
+_SRGB = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
 
 
 def widths():
@@ -26,66 +31,107 @@ def widths():
 
 
 def max_upload_bytes():
-    return settings.NEWSROOM.get("MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
+    return settings.NEWSROOM["MAX_UPLOAD_BYTES"]
 
 
 def max_pixels():
-    return settings.NEWSROOM.get("MAX_IMAGE_PIXELS", 50_000_000)
+    return settings.NEWSROOM["MAX_IMAGE_PIXELS"]
+
+
+def _megabytes(size):
+    return f"{size / 1_048_576:.3g}"
 
 
 def open_verified(file) -> Image.Image:
-    """Decode an uploaded file completely, or raise ValidationError saying why it is not a usable image."""
+    """Decode an uploaded file completely, or raise ValidationError saying why it is not a usable image.
+
+    The byte and pixel limits are checked before any pixel is decoded: a small PNG may declare a size that would
+    take gigabytes to decode (a decompression bomb).
+    """
+    limit = max_upload_bytes()
     size = getattr(file, "size", None)
-    if size is not None and size > max_upload_bytes():
+    if size is None or size <= limit:  # a file that does not know its size is measured by reading it
+        file.seek(0)
+        data = file.read(limit + 1)
+        file.seek(0)
+        size = max(size or 0, len(data))
+    if size > limit:
         raise ValidationError(
             _("The file is %(size)s MB; the limit is %(limit)s MB."),
             code="too_large",
-            params={"size": round(size / 1_048_576, 1), "limit": max_upload_bytes() // 1_048_576},
+            params={"size": _megabytes(size), "limit": _megabytes(limit)},
         )
-    file.seek(0)
-    data = file.read()
+    invalid = ValidationError(
+        _("The file is not a JPEG, PNG, WebP or GIF image, or it is damaged. Upload the photo again."),
+        code="invalid_image",
+    )
     try:
-        with Image.open(io.BytesIO(data)) as probe:
-            image_format = probe.format
-            pixels = probe.width * probe.height
-        if image_format not in ACCEPTED_FORMATS:
-            raise ValidationError(
-                _("Only JPEG, PNG, WebP and GIF images are accepted."), code="format", params={}
-            )
-        if pixels > max_pixels():
-            raise ValidationError(
-                _("The image has %(pixels)s megapixels; the limit is %(limit)s."),
-                code="too_many_pixels",
-                params={"pixels": pixels // 1_000_000, "limit": max_pixels() // 1_000_000},
-            )
-        image = Image.open(io.BytesIO(data))
-        image.load()
-    except ValidationError:
-        raise
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
-        raise ValidationError(_("The image is too large to decode safely."), code="bomb") from error
-    except Exception as error:  # Pillow raises many kinds for broken files; all mean the same to a reporter.
+        with warnings.catch_warnings():
+            # Pillow warns above its own threshold; the limit that matters is ours, checked just below.
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            image = Image.open(io.BytesIO(data), formats=ACCEPTED_FORMATS)
+    except Image.DecompressionBombError as error:
         raise ValidationError(
-            _("The file is not a valid image or is damaged; upload a JPEG, PNG, WebP or GIF photo."),
-            code="invalid_image",
+            _("The image declares a size too large to decode safely; the limit is %(limit)s megapixels."),
+            code="bomb",
+            params={"limit": max_pixels() // 1_000_000},
         ) from error
+    except (
+        Exception
+    ) as error:  # Pillow raises many kinds for unknown or broken files; all mean the same here.
+        raise invalid from error
+    if image.width * image.height > max_pixels():
+        raise ValidationError(
+            _("The image is %(width)s × %(height)s pixels; the limit is %(limit)s megapixels."),
+            code="too_many_pixels",
+            params={"width": image.width, "height": image.height, "limit": max_pixels() // 1_000_000},
+        )
+    if image.format in ANIMATED_FORMATS and getattr(image, "is_animated", False):
+        # Stored images are stills; flattening would silently publish one frame of what the reporter chose.
+        raise ValidationError(_("Animated images are not accepted; upload a still photo."), code="animated")
+    try:
+        image.load()
+    except Exception as error:  # a truncated or corrupt file fails here, after the header looked fine
+        raise invalid from error
     return image
 
 
+def _in_srgb(image: Image.Image) -> Image.Image:
+    """The pixels converted to sRGB from an embedded colour profile, so the profile itself can be dropped."""
+    profile = image.info.get("icc_profile")
+    if not profile or image.mode not in ("RGB", "RGBA", "CMYK", "L"):
+        return image
+    try:
+        source = ImageCms.ImageCmsProfile(io.BytesIO(profile))
+        output_mode = "RGBA" if image.mode == "RGBA" else "RGB"
+        return ImageCms.profileToProfile(image, source, _SRGB, outputMode=output_mode)
+    except (ImageCms.PyCMSError, OSError, ValueError):
+        return image  # an unreadable profile: keep the pixels as they are
+
+
+def _has_alpha(image: Image.Image) -> bool:
+    return image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info)
+
+
 def normalised_upload(file) -> ContentFile:
-    """The upload as a clean file: upright, metadata stripped, re-encoded, named by the server."""
+    """The upload as a clean file: upright, in sRGB, every piece of metadata dropped, named by the server.
+
+    Images with transparency are stored as PNG, everything else (still GIFs included) as JPEG.
+    """
     image = open_verified(file)
-    image_format = image.format
     image = ImageOps.exif_transpose(image)
-    if image_format == "GIF" or (image_format == "PNG" and image.mode in ("RGBA", "LA", "P")):
-        out_format, extension = "PNG", ".png"
-        if image.mode not in ("RGB", "RGBA"):
-            image = image.convert("RGBA")
+    image = _in_srgb(image)
+    if _has_alpha(image):
+        out_format, extension, options = "PNG", ".png", {"optimize": True}
+        image = image.convert("RGBA")
     else:
         out_format, extension = "JPEG", ".jpg"
+        options = {"quality": JPEG_QUALITY, "optimize": True, "progressive": True}
         image = image.convert("RGB")
+    # Pillow carries EXIF, XMP, comments, text chunks and the ICC profile in `info` and writes some of them back
+    # on save: an empty `info` is what guarantees that nothing of the original file's metadata survives.
+    image.info = {}
     buffer = io.BytesIO()
-    options = {"quality": JPEG_QUALITY, "optimize": True, "progressive": True} if out_format == "JPEG" else {}
     image.save(buffer, out_format, **options)
     return ContentFile(buffer.getvalue(), name=f"{uuid.uuid4().hex}{extension}")
 
@@ -113,8 +159,11 @@ def make_renditions(image_field) -> list[int]:
         height = round(original.height * width / original.width)
         resized = original.resize((width, height), Image.Resampling.LANCZOS, reducing_gap=3.0)
         buffer = io.BytesIO()
-        if resized.mode != "RGB":
-            resized = resized.convert("RGB")
+        if resized.mode == "RGBA":  # a transparent PNG: JPEG has no alpha, so lay it on the page's white
+            flattened = Image.new("RGB", resized.size, "white")
+            flattened.paste(resized, mask=resized.getchannel("A"))
+            resized = flattened
+        resized.info = {}  # the stored original is already clean; keep it that way whatever Pillow copies
         resized.save(buffer, RENDITION_FORMAT[0], quality=RENDITION_QUALITY, progressive=True)
         name = rendition_name(image_field.name, width)
         if storage.exists(name):

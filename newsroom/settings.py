@@ -5,7 +5,9 @@ DEBUG=false, SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL and CACHE_URL (or REDIS_URL
 real secret.
 """
 
+import datetime
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
@@ -205,3 +207,92 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
 }
+
+# ---------------------------------------------------------------------------------------------------------------
+# Security: uploads, admin login, sessions, HTTPS, headers, Content-Security-Policy. What each setting protects and
+# how to run behind a TLS-terminating proxy: docs/security.md.
+# ---------------------------------------------------------------------------------------------------------------
+
+# Uploads are decoded whole in memory (articles/renditions.py), so both limits are checked before decoding.
+NEWSROOM["MAX_UPLOAD_BYTES"] = env.int("MAX_UPLOAD_BYTES", default=20 * 1024 * 1024)
+NEWSROOM["MAX_IMAGE_PIXELS"] = env.int("MAX_IMAGE_PIXELS", default=50_000_000)
+
+# Brute force on the admin login: django-axes counts failures per username *and* address, so a script guessing
+# one account is stopped without letting it lock a reporter out from every other address.
+INSTALLED_APPS += ["axes", "csp"]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
+# Behind a proxy REMOTE_ADDR is the proxy: read the client from X-Forwarded-For, counting only our own hops.
+AXES_CLIENT_IP_CALLABLE = "newsroom.security.client_ip"
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+
+# Only staff have sessions; a forgotten logged-in browser in the newsroom stops working after a shift.
+SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 60 * 60)
+
+# HTTPS. Production redirects to HTTPS itself unless a proxy in front already does (SECURE_SSL_REDIRECT=false);
+# a proxy that terminates TLS names the header that tells Django the original scheme (SECURE_PROXY_SSL_HEADER).
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+_proxy_ssl_header = env.str("SECURE_PROXY_SSL_HEADER", default="")
+if _proxy_ssl_header:
+    _header_name = _proxy_ssl_header.upper().replace("-", "_")
+    SECURE_PROXY_SSL_HEADER = (
+        _header_name if _header_name.startswith("HTTP_") else f"HTTP_{_header_name}",
+        "https",
+    )
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 365 * 24 * 60 * 60)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+# The header only makes the site eligible; submitting the domain to the browsers' preload list is a separate,
+# deliberate step (docs/security.md).
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
+_cookies_secure = env.bool("COOKIES_SECURE", default=not DEBUG)
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = LANGUAGE_COOKIE_SECURE = _cookies_secure
+SESSION_COOKIE_HTTPONLY = CSRF_COOKIE_HTTPONLY = LANGUAGE_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = LANGUAGE_COOKIE_SAMESITE = "Lax"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+# Content-Security-Policy (django-csp): same-origin resources only, no inline script or style, no eval, no plugins,
+# no framing. Readers' pages run no script of ours at all, so anything the sanitizer ever missed in a body still
+# cannot run. The admin lives under the same policy, except the pages that carry CKEditor 4 (below).
+_asset_origins = [
+    f"{parts.scheme}://{parts.netloc}"
+    for parts in (urlsplit(STATIC_URL), urlsplit(MEDIA_URL))
+    if parts.scheme in ("http", "https") and parts.netloc
+]
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'none'"],
+        "script-src": ["'self'", *_asset_origins],
+        "style-src": ["'self'", *_asset_origins],
+        "img-src": ["'self'", *_asset_origins],
+        "font-src": ["'self'", *_asset_origins],
+        "connect-src": ["'self'"],
+        "manifest-src": ["'self'"],
+        "form-action": ["'self'"],
+        "base-uri": ["'none'"],
+        "object-src": ["'none'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+# Added on the admin pages that carry CKEditor 4, and only there (newsroom.security picks the policy per page):
+# its toolbar is built from inline event handlers (onclick="CKEDITOR.tools.callFunction(…)"), its editing iframe
+# boots with an inline script whose text changes from page to page (so neither a hash nor a nonce can allow it),
+# and it styles its UI with style attributes and injected <style> elements.
+RICH_TEXT_EDITOR_CONTENT_SECURITY_POLICY_ADDITIONS = {
+    "script-src": ["'unsafe-inline'"],
+    "style-src": ["'unsafe-inline'"],
+}
+MIDDLEWARE += [
+    "newsroom.security.ContentSecurityPolicyMiddleware",
+    # django-axes turns a locked-out login into its lock-out page; it must come last.
+    "axes.middleware.AxesMiddleware",
+]

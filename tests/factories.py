@@ -3,7 +3,10 @@
 import datetime
 import io
 import itertools
+from html.parser import HTMLParser
 
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
@@ -66,3 +69,90 @@ def make_pull_quote(article, **fields):
     fields.setdefault("text", "Một câu trích dẫn.")
     fields.setdefault("attribution_name", "Nguyễn Văn A")
     return PullQuote.objects.create(article=article, **fields)
+
+
+def make_user(username=None, password="a-long-test-password-2026", superuser=False, groups=(), **fields):
+    """A staff account; `superuser=True` for the site administrator, `groups=["Editors"]` for a role."""
+    fields.setdefault("is_staff", True)
+    user = get_user_model().objects.create_user(
+        username=username or f"user{next(_numbers)}",
+        password=password,
+        is_superuser=superuser,
+        **fields,
+    )
+    for name in groups:
+        user.groups.add(Group.objects.get_or_create(name=name)[0])
+    return user
+
+
+class _FormFields(HTMLParser):
+    """The successful controls of one <form>, as a browser would submit them (files left out)."""
+
+    def __init__(self, form_id):
+        super().__init__()
+        self.form_id, self.inside, self.data = form_id, False, {}
+        self._select = self._textarea = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form":
+            self.inside = attrs.get("id") == self.form_id
+        if not self.inside or "disabled" in attrs:
+            return
+        name = attrs.get("name")
+        if tag == "input" and name:
+            kind = attrs.get("type", "text")
+            if kind in ("submit", "button", "file", "image", "reset"):
+                return
+            if kind in ("checkbox", "radio") and "checked" not in attrs:
+                return
+            default = "on" if kind in ("checkbox", "radio") else ""
+            self.data.setdefault(name, []).append(attrs.get("value") or default)
+        elif tag == "select" and name:
+            self._select = name
+            self.data.setdefault(name, [])
+        elif tag == "option" and self._select and "selected" in attrs:
+            self.data[self._select].append(attrs.get("value", ""))
+        elif tag == "textarea" and name:
+            self._textarea = name
+            self.data[name] = [""]
+
+    def handle_data(self, text):
+        if self._textarea:
+            self.data[self._textarea][0] += text
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self.inside = False
+        elif tag == "select":
+            self._select = None
+        elif tag == "textarea":
+            if self._textarea:
+                self.data[self._textarea][0] = self.data[self._textarea][0].removeprefix("\n")
+            self._textarea = None
+
+
+def form_data(response, form_id):
+    """What a browser would post back for the form `form_id` of a rendered page, unchanged.
+
+    Tests change only the fields they are about, so they keep working when the form gains fields.
+    """
+    parser = _FormFields(form_id)
+    parser.feed(response.content.decode())
+    assert parser.data, f"no form #{form_id} on the page"
+    return {name: values[0] if len(values) == 1 else values for name, values in parser.data.items()}
+
+
+def add_inline_rows(data, prefix, rows):
+    """Fill `rows` (dicts of field values) into the admin inline `prefix`, starting from its empty-form defaults."""
+    template = {
+        name.removeprefix(f"{prefix}-__prefix__-"): value
+        for name, value in data.items()
+        if name.startswith(f"{prefix}-__prefix__-")
+    }
+    first = int(data[f"{prefix}-TOTAL_FORMS"])
+    for number, row in enumerate(rows, start=first):
+        for field, value in {**template, **row}.items():
+            data[f"{prefix}-{number}-{field}"] = value
+    data[f"{prefix}-TOTAL_FORMS"] = str(first + len(rows))
+    return data
