@@ -8,6 +8,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.functional import cached_property
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
@@ -15,6 +16,7 @@ from django.views.generic import DateDetailView, DayArchiveView, ListView, Month
 
 from sections.models import Section, navigation
 
+from . import previews, workflow
 from .models import Article, Byline, Tag
 
 
@@ -128,22 +130,57 @@ class ArticleDetailView(PublishedArticleMixin, DateDetailView):
         return Article.objects.published().for_page()
 
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["other_news"] = other_news(self.object)
-        return context
+        return {**super().get_context_data(**kwargs), **article_page_context(self.object)}
+
+
+def article_page_context(article):
+    """What templates/articles/article_detail.html prints besides the article: the reader's page and previews."""
+    return {"article": article, "other_news": other_news(article)}
 
 
 def other_news(article, limit=5):
     """Articles of other sections from just before this one, as under the reference page; newer ones fill up."""
+    # A preview of an article without a time yet shows what is around now.
+    moment = article.published_at or timezone.now()
     others = Article.objects.published().exclude(section_id=article.section_id).select_related("section")
-    items = list(others.filter(published_at__lt=article.published_at).order_by("-published_at")[:limit])
+    items = list(others.filter(published_at__lt=moment).order_by("-published_at")[:limit])
     if len(items) < limit:
-        items += list(
-            others.filter(published_at__gte=article.published_at).order_by("published_at")[
-                : limit - len(items)
-            ]
-        )
+        items += list(others.filter(published_at__gte=moment).order_by("published_at")[: limit - len(items)])
     return items
+
+
+def _preview_response(request, article, link=None):
+    context = {
+        **article_page_context(article),
+        "preview_link": link,
+        "can_edit": link is None and workflow.can_edit(request.user, article),
+    }
+    response = render(request, "articles/preview.html", context)
+    # Never cached, never indexed: the page may show what readers may not see yet.
+    add_never_cache_headers(response)
+    patch_cache_control(response, private=True)
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+def preview(request, pk):
+    """An article in any state, as readers would see it, for staff who may see it; 404 for everyone else."""
+    user = request.user
+    if not (user.is_active and user.is_staff):
+        raise Http404
+    article = get_object_or_404(Article.objects.for_page(), pk=pk)
+    if not workflow.can_view(user, article):
+        raise Http404
+    return _preview_response(request, article)
+
+
+def shared_preview(request, token):
+    """The one article a shareable link was made for, while the link is neither expired nor revoked."""
+    link = previews.find(token)
+    if link is None:
+        raise Http404
+    article = get_object_or_404(Article.objects.for_page(), pk=link.article_id)
+    return _preview_response(request, article, link=link)
 
 
 class ByDateForm(forms.Form):

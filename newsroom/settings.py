@@ -125,7 +125,21 @@ NEWSROOM = {
     "SITE_NAME": env.str("SITE_NAME", default="Báo Quảng Ninh"),
     "SITE_URL": env.str("SITE_URL", default="http://127.0.0.1:8000"),
     "RENDITION_WIDTHS": (320, 640, 960, 1280),
+    # How long a shareable preview link works (an editor can revoke it sooner).
+    "PREVIEW_LINK_HOURS": env.int("PREVIEW_LINK_HOURS", default=48),
 }
+
+# Workflow e-mails: printed to the console in development; production sets EMAIL_URL, e.g.
+# smtp+tls://user:password@smtp.example.com:587
+vars().update(
+    {
+        key: value
+        for key, value in env.email_url("EMAIL_URL", default="consolemail://").items()
+        if value is not None
+    }
+)
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Báo Quảng Ninh <tin-bai@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 TAGGIT_CASE_INSENSITIVE = True
 
