@@ -16,6 +16,17 @@ from .models import PreviewLink
 SALT = "articles.preview-link"
 
 
+class _LinkSigner(signing.TimestampSigner):
+    """Signs with the link's creation time, so that a link has one token, however often its page is shown."""
+
+    def __init__(self, created_at=None):
+        super().__init__(salt=SALT)
+        self.created_at = created_at
+
+    def timestamp(self):
+        return signing.b62_encode(int(self.created_at.timestamp())) if self.created_at else super().timestamp()
+
+
 def lifetime():
     return datetime.timedelta(hours=settings.NEWSROOM["PREVIEW_LINK_HOURS"])
 
@@ -27,7 +38,7 @@ def create(article, user):
 
 
 def token(link):
-    return signing.TimestampSigner(salt=SALT).sign(link.key.hex)
+    return _LinkSigner(link.created_at).sign(link.key.hex)
 
 
 def url(link):
@@ -39,7 +50,7 @@ def url(link):
 def find(token):
     """The live link a token stands for, or None when it is forged, expired or revoked."""
     try:
-        key = signing.TimestampSigner(salt=SALT).unsign(token, max_age=lifetime())
+        key = _LinkSigner().unsign(token, max_age=lifetime())
     except signing.BadSignature:  # SignatureExpired is one
         return None
     link = PreviewLink.objects.filter(key=key).select_related("created_by").first()

@@ -183,30 +183,33 @@ class FieldDiff:
 
 
 def _photo_lines(photos):
+    # Labels are looked up outside the f-strings: gettext calls inside them are invisible to makemessages.
+    new_upload, caption, credit = gettext("new upload, not saved"), gettext("caption"), gettext("credit")
+    alt_text, after, lead = gettext("alt text"), gettext("after block"), gettext("lead photo")
     lines = []
     for number, photo in enumerate(photos, start=1):
         prefix = gettext("Photo %(number)s") % {"number": number}
         if photo.get("new_upload"):
-            lines.append(f"{prefix} · {gettext('new upload, not saved')}: {photo['image']}")
+            lines.append(f"{prefix} · {new_upload}: {photo['image']}")
         lines += [
-            f"{prefix} · {gettext('caption')}: {photo['caption']}",
-            f"{prefix} · {gettext('credit')}: {photo['credit']}",
-            f"{prefix} · {gettext('alt text')}: {photo['alt_text']}",
-            f"{prefix} · {gettext('after block')}: {photo['placement']}"
-            + (f" · {gettext('lead photo')}" if photo["is_lead"] else ""),
+            f"{prefix} · {caption}: {photo['caption']}",
+            f"{prefix} · {credit}: {photo['credit']}",
+            f"{prefix} · {alt_text}: {photo['alt_text']}",
+            f"{prefix} · {after}: {photo['placement']}" + (f" · {lead}" if photo["is_lead"] else ""),
         ]
     return lines
 
 
 def _quote_lines(quotes):
+    person, title, after = gettext("quoted person"), gettext("their title"), gettext("after block")
     lines = []
     for number, quote in enumerate(quotes, start=1):
         prefix = gettext("Pull-quote %(number)s") % {"number": number}
         lines += [
             f"{prefix}: {quote['text']}",
-            f"{prefix} · {gettext('quoted person')}: {quote['attribution_name']}",
-            f"{prefix} · {gettext('their title')}: {quote['attribution_title']}",
-            f"{prefix} · {gettext('after block')}: {quote['placement']}",
+            f"{prefix} · {person}: {quote['attribution_name']}",
+            f"{prefix} · {title}: {quote['attribution_title']}",
+            f"{prefix} · {after}: {quote['placement']}",
         ]
     return lines
 
@@ -239,14 +242,19 @@ def lines(document, name):
     return (value or "").splitlines()
 
 
-_WORDS = re.compile(r"(\s+)")
+# A word with the spaces after it: changed words are marked together with the spaces between them.
+_WORDS = re.compile(r"\S+\s*|\s+")
 
 
 def _word_diff(old, new):
     """Both lines split into (text, changed) parts, the changed words marked."""
-    a, b = _WORDS.split(old), _WORDS.split(new)
+    a, b = _WORDS.findall(old), _WORDS.findall(new)
+    # Compare the words without their spaces, so that "Cháy" at the end of a line matches "Cháy " before more.
+    matcher = SequenceMatcher(
+        None, [word.rstrip() for word in a], [word.rstrip() for word in b], autojunk=False
+    )
     old_parts, new_parts = [], []
-    for tag, i1, i2, j1, j2 in SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
             old_parts.append(("".join(a[i1:i2]), False))
             new_parts.append(("".join(b[j1:j2]), False))
@@ -281,14 +289,16 @@ def _collapse(rows, context):
     for index, row in enumerate(rows):
         if row.kind != "equal":
             near_change.update(range(index - context, index + context + 1))
-    collapsed = []
-    for index, row in enumerate(rows):
-        if row.kind != "equal" or index in near_change:
+    collapsed, run = [], []
+    for index, row in enumerate(rows + [None]):
+        if row is not None and row.kind == "equal" and index not in near_change:
+            run.append(row)
+            continue
+        # A single line is shown as it is: folding it would take as much room.
+        collapsed += [Row("skipped", skipped=len(run))] if len(run) > 1 else run
+        run = []
+        if row is not None:
             collapsed.append(row)
-        elif collapsed and collapsed[-1].kind == "skipped":
-            collapsed[-1].skipped += 1
-        else:
-            collapsed.append(Row("skipped", skipped=1))
     return collapsed
 
 

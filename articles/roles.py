@@ -46,20 +46,27 @@ def ensure_roles(apps=global_apps):
     """Create the groups if missing and give them their permissions; idempotent. Returns {name: group}."""
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
+    wanted = {
+        group_name: {
+            (*label.split("."), f"{action}_{label.split('.')[1]}" if action in MODEL_ACTIONS else action)
+            for label, actions in grants.items()
+            for action in actions
+        }
+        for group_name, grants in ROLES.items()
+    }
+    app_labels = {app_label for keys in wanted.values() for app_label, _model, _codename in keys}
+    known = {
+        (permission.content_type.app_label, permission.content_type.model, permission.codename): permission
+        for permission in Permission.objects.filter(content_type__app_label__in=app_labels).select_related(
+            "content_type"
+        )
+    }
     groups = {}
-    for group_name, grants in ROLES.items():
+    for group_name, keys in wanted.items():
+        missing = keys - known.keys()
+        if missing:
+            raise LookupError(f"{group_name}: no such permissions {sorted(missing)}")
         group, _created = Group.objects.get_or_create(name=group_name)
-        for label, actions in grants.items():
-            app_label, model = label.split(".")
-            codenames = [f"{action}_{model}" if action in MODEL_ACTIONS else action for action in actions]
-            permissions = list(
-                Permission.objects.filter(
-                    content_type__app_label=app_label, content_type__model=model, codename__in=codenames
-                )
-            )
-            if len(permissions) != len(codenames):
-                found = {permission.codename for permission in permissions}
-                raise LookupError(f"{label} lacks the permissions {sorted(set(codenames) - found)}")
-            group.permissions.add(*permissions)
+        group.permissions.add(*(known[key] for key in keys))
         groups[group_name] = group
     return groups

@@ -66,3 +66,43 @@ def make_pull_quote(article, **fields):
     fields.setdefault("text", "Một câu trích dẫn.")
     fields.setdefault("attribution_name", "Nguyễn Văn A")
     return PullQuote.objects.create(article=article, **fields)
+
+
+PASSWORD = "Mật-khẩu-thử-2026"
+
+
+def make_user(username=None, role=None, name="", byline=False, **fields):
+    """A user; with a role ("Reporters", "Editors") a staff member of that group, with a byline if asked."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    number = next(_numbers)
+    username = username or f"nguoi-dung-{number}"
+    fields.setdefault("email", f"{username}@example.com")
+    fields.setdefault("is_staff", role is not None)
+    user = get_user_model().objects.create_user(username, password=PASSWORD, first_name=name, **fields)
+    if role:
+        user.groups.add(Group.objects.get(name=role))
+    if byline:
+        Byline.objects.create(name=name or username, user=user)
+    return user
+
+
+def make_article_in(state, author=None, reviewer=None, **fields):
+    """An article by `author` in one of the workflow's states, as if it had got there through the workflow.
+
+    States: draft, in_review, in_review_started (an editor began), approved, scheduled, published, unpublished.
+    """
+    now = timezone.now()
+    states = {
+        "draft": {"status": Status.DRAFT},
+        "in_review": {"status": Status.IN_REVIEW},
+        "in_review_started": {"status": Status.IN_REVIEW, "review_started_by": reviewer},
+        "approved": {"status": Status.APPROVED},
+        "scheduled": {"status": Status.PUBLISHED, "published_at": now + datetime.timedelta(days=1)},
+        "published": {"status": Status.PUBLISHED, "published_at": now - datetime.timedelta(hours=1)},
+        "unpublished": {"status": Status.UNPUBLISHED, "published_at": now - datetime.timedelta(days=1)},
+    }
+    fields = {**states[state], "status_changed_at": now - datetime.timedelta(hours=2), **fields}
+    bylines = [author.byline] if author is not None and hasattr(author, "byline") else []
+    return make_article(created_by=author, bylines=bylines, **fields)
