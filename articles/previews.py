@@ -24,7 +24,9 @@ class _LinkSigner(signing.TimestampSigner):
         self.created_at = created_at
 
     def timestamp(self):
-        return signing.b62_encode(int(self.created_at.timestamp())) if self.created_at else super().timestamp()
+        return (
+            signing.b62_encode(int(self.created_at.timestamp())) if self.created_at else super().timestamp()
+        )
 
 
 def lifetime():
