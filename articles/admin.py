@@ -140,6 +140,8 @@ class ArticleAdmin(ArticleWorkflowViews, admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         if change:
             obj.version = form.locked_version + 1
+            if self._may_start_review(request, obj):
+                form.snapshot_before = revisions.snapshot(Article.objects.get(pk=obj.pk))
         else:
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
@@ -149,8 +151,10 @@ class ArticleAdmin(ArticleWorkflowViews, admin.ModelAdmin):
         article = form.instance
         if not change:
             self._credit_author(request.user, article)
-        revisions.record(article, request.user, Revision.Kind.SAVED)
-        if change and self._starts_review(request, article, form, formsets):
+        saved = revisions.record(article, request.user, Revision.Kind.SAVED)
+        before = getattr(form, "snapshot_before", None)
+        if before is not None and any(field.changed for field in revisions.compare(before, saved.snapshot)):
+            # An editor's first real change to someone else's submission starts the review: no more take-backs.
             fresh = workflow.perform(article, "start_review", request.user)
             article.version = fresh.version
 
@@ -164,13 +168,10 @@ class ArticleAdmin(ArticleWorkflowViews, admin.ModelAdmin):
         ArticleByline.objects.create(article=article, byline=byline, position=0 if last is None else last + 1)
 
     @staticmethod
-    def _starts_review(request, article, form, formsets):
-        """An editor's first change to someone else's submission starts the review (no more take-backs)."""
+    def _may_start_review(request, article):
         if article.status != Status.IN_REVIEW or article.review_started_by_id:
             return False
-        if workflow.is_author(request.user, article) or not request.user.has_perm(workflow.REVIEW):
-            return False
-        return form.has_changed() or any(formset.has_changed() for formset in formsets)
+        return request.user.has_perm(workflow.REVIEW) and not workflow.is_author(request.user, article)
 
     def response_add(self, request, obj, post_url_continue=None):
         return self._then(request, obj) or super().response_add(request, obj, post_url_continue)
@@ -208,6 +209,7 @@ class ArticleAdmin(ArticleWorkflowViews, admin.ModelAdmin):
                 "editable": True,
             }
         editable = self.has_change_permission(request, article)
+        history_visible = workflow.can_see_history(user, article)
         steps = [
             (step, reverse("admin:articles_article_transition", args=[article.pk, step.name]))
             for step in workflow.available(article, user)
@@ -220,14 +222,15 @@ class ArticleAdmin(ArticleWorkflowViews, admin.ModelAdmin):
             "status": article.status,
             "steps": steps,
             "editable": editable,
+            "history_visible": history_visible,
             "history": history,
             "sent_back": history[0] if history and history[0].name == "send_back" else None,
             "preview_url": reverse("articles:preview", args=[article.pk]),
-            "revision_count": article.revisions.count(),
+            "revision_count": article.revisions.count() if history_visible else 0,
             "revisions_url": reverse("admin:articles_article_revisions", args=[article.pk]),
             "conflict": conflict,
         }
-        if revisions.published_revision(article):
+        if history_visible and revisions.published_revision(article):
             context["published_compare_url"] = reverse(
                 "admin:articles_article_compare_published", args=[article.pk]
             )

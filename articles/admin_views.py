@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from . import previews, revisions, workflow
 from .forms import TransitionForm
-from .models import Revision
+from .models import Revision, Status
 from .templatetags.news import newsroom_zone, zoned_time
 
 
@@ -58,13 +58,17 @@ class ArticleWorkflowViews:
 
     # Helpers.
 
-    def _article_for(self, request, object_id, change=False):
-        """The article if this user may see it (and change it, when asked): 404 or 403 otherwise."""
+    def _article_for(self, request, object_id, change=False, history=False):
+        """The article if this user may see it (its history, change it, when asked): 404 or 403 otherwise."""
         article = self.get_object(request, str(object_id))
         if article is None:
             raise Http404
-        allowed = self.has_change_permission if change else self.has_view_permission
-        if not allowed(request, article):
+        allowed = (
+            self.has_change_permission(request, article)
+            if change
+            else self.has_view_permission(request, article)
+        )
+        if not allowed or (history and not workflow.can_see_history(request.user, article)):
             raise PermissionDenied
         return article
 
@@ -113,7 +117,8 @@ class ArticleWorkflowViews:
             "transition.html",
             f"{transition.label}: {article.title}",
             transition=transition,
-            target_state=workflow.Status(transition.to_state(article)).label,
+            target_status=transition.to_state(article),
+            target_state=Status(transition.to_state(article)).label,
             form=form,
             zone=newsroom_zone(),
             now=zoned_time(timezone.now()),
@@ -143,7 +148,7 @@ class ArticleWorkflowViews:
     # Revisions.
 
     def revisions_view(self, request, object_id):
-        article = self._article_for(request, object_id)
+        article = self._article_for(request, object_id, history=True)
         items = article.revisions.select_related("user", "restored_from").order_by("-pk")[:200]
         return self._page(
             request,
@@ -157,7 +162,7 @@ class ArticleWorkflowViews:
 
     def compare_view(self, request, object_id):
         """The readable diff of two revisions (?a=…&b=…); b defaults to the newest, a to the one before b."""
-        article = self._article_for(request, object_id)
+        article = self._article_for(request, object_id, history=True)
         history = article.revisions.select_related("user")
         newer = self._revision_param(history, request.GET.get("b")) or history.order_by("-pk").first()
         if newer is None:
@@ -188,7 +193,7 @@ class ArticleWorkflowViews:
 
     def compare_published_view(self, request, object_id):
         """One click from the change form: the version last published against the article as it is now."""
-        article = self._article_for(request, object_id)
+        article = self._article_for(request, object_id, history=True)
         published = revisions.published_revision(article)
         if published is None:
             messages.info(request, _("This article has never been published."))
@@ -198,7 +203,7 @@ class ArticleWorkflowViews:
         return HttpResponseRedirect(f"{url}?a={published.pk}&b={newest.pk}")
 
     def restore_view(self, request, object_id, revision_id):
-        article = self._article_for(request, object_id, change=True)
+        article = self._article_for(request, object_id, change=True, history=True)
         revision = get_object_or_404(article.revisions.select_related("user"), pk=revision_id)
         if request.method == "POST":
             restored = revisions.restore(article, revision, request.user)

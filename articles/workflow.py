@@ -303,6 +303,11 @@ def can_view(user, article):
     return user.has_perm(EDIT_ALL) or article.is_published or is_author(user, article)
 
 
+def can_see_history(user, article):
+    """Revisions and the audit log hold draft text and editors' comments: for editors and the article's authors."""
+    return user.is_active and (user.has_perm(EDIT_ALL) or is_author(user, article))
+
+
 def can_edit(user, article):
     """Editors edit every article in every state; a reporter edits only their own drafts."""
     if not (user.is_active and user.has_perm("articles.change_article")):

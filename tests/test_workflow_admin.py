@@ -233,6 +233,17 @@ def test_a_save_button_then_a_step(editor_client, reporter, admin_form):
     assert Article.objects.get(pk=article.pk).status == Status.APPROVED
 
 
+def test_an_editor_saving_without_a_change_does_not_start_the_review(editor_client, reporter, admin_form):
+    article = make_article_in("in_review", author=reporter)
+    data = admin_form(editor_client.get(change_url(article)))
+    # the editor's browser may reformat the body's markup; the text is what counts
+    data["body"] = data["body"].replace("</p><p>", "</p>\n\n<p>")
+    editor_client.post(change_url(article), {**data, "_then": "send_back"})
+    article.refresh_from_db()
+    assert article.review_started_by is None and not article.transitions.exists()
+    assert workflow.available(article, reporter)[0].name == "withdraw"
+
+
 def test_the_change_form_shows_the_state_and_the_allowed_buttons(editor_client, reporter, frozen_now):
     article = make_article_in("scheduled", author=reporter)
     html = editor_client.get(change_url(article)).content.decode()
