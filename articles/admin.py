@@ -58,7 +58,7 @@ class PullQuoteInline(admin.StackedInline):
 class ArticleAdmin(ArticleWorkflowViews, admin.ModelAdmin):
     form = ArticleAdminForm
     save_on_top = True
-    list_display = ["title", "section", "state", "publication_time", "byline_names", "assigned_to"]
+    list_display = ["title", "section", "state", "publication_time", "byline_names"]
     list_filter = ["status", "section", ("assigned_editor", admin.RelatedOnlyFieldListFilter), "bylines"]
     list_select_related = ["section", "assigned_editor"]
     search_fields = ["title", "lead", "slug"]
@@ -254,13 +254,6 @@ class ArticleAdmin(ArticleWorkflowViews, admin.ModelAdmin):
     @admin.display(description=_("publication time"), ordering="published_at")
     def publication_time(self, article):
         return zoned_time(article.published_at) or "—"
-
-    @admin.display(description=_("assigned editor"), ordering="assigned_editor__username")
-    def assigned_to(self, article):
-        editor = article.assigned_editor
-        if editor is None:
-            return gettext("the desk") if article.status == Status.IN_REVIEW else "—"
-        return editor.get_full_name() or editor.get_username()
 
     @admin.display(description=_("bylines"))
     def byline_names(self, article):

@@ -317,12 +317,11 @@ def can_edit(user, article):
 
 def reviewers():
     """The editors an article can be assigned to."""
-    return (
-        get_user_model()
-        .objects.with_perm(REVIEW, include_superusers=False)
-        .filter(is_staff=True)
-        .order_by("first_name", "last_name", "username")
+    # Named: with_perm() refuses to guess once a second backend (e.g. a login throttle) is configured.
+    users = get_user_model().objects.with_perm(
+        REVIEW, include_superusers=False, backend="django.contrib.auth.backends.ModelBackend"
     )
+    return users.filter(is_staff=True).order_by("first_name", "last_name", "username")
 
 
 # Checking and taking steps.

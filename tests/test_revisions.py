@@ -217,6 +217,9 @@ def test_history_is_for_editors_and_the_articles_authors(reporter_client, other_
     article = make_article_in("published", author=other_reporter)
     workflow.perform(article, "correct", editor, note="Sửa tên.", notify=False)
     for name in ("revisions", "compare", "compare_published"):
-        assert reporter_client.get(reverse(f"admin:articles_article_{name}", args=[article.pk])).status_code == 403
+        assert (
+            reporter_client.get(reverse(f"admin:articles_article_{name}", args=[article.pk])).status_code
+            == 403
+        )
     html = reporter_client.get(change_url(article)).content.decode()
     assert "Lịch sử quy trình" not in html and "Các bản lưu" not in html

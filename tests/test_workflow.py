@@ -415,3 +415,13 @@ def test_nothing_is_mailed_when_the_step_rolls_back(people, mailoutbox, django_c
             raise RuntimeError("the caller's transaction fails after the step")
     assert mailoutbox == []
     assert Article.objects.get(pk=article.pk).status == Status.IN_REVIEW
+
+
+@pytest.mark.django_db
+def test_the_desk_is_found_with_a_second_login_backend(people, settings):
+    """A login throttle or single sign-on adds a backend; choosing a reviewer must keep working."""
+    settings.AUTHENTICATION_BACKENDS = [
+        "django.contrib.auth.backends.ModelBackend",
+        "django.contrib.auth.backends.RemoteUserBackend",
+    ]
+    assert set(workflow.reviewers()) == {people["editor"], people["second_editor"]}
