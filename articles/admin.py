@@ -1,5 +1,5 @@
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db.models import Max
 from django.http import HttpResponseRedirect
 from django.urls import reverse
@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import previews, revisions, workflow
 from .admin_views import ArticleWorkflowViews
-from .forms import ArticleAdminForm, PhotoForm
+from .forms import CONFLICT_MESSAGE, ArticleAdminForm, PhotoForm
 from .models import (
     Article,
     ArticleByline,
@@ -195,10 +195,26 @@ class ArticleAdmin(ArticleWorkflowViews, admin.ModelAdmin):
         if conflict is not None and request.method == "POST" and conflict.rejected is None:
             formsets = [inline.formset for inline in context["inline_admin_formsets"]]
             conflict.rejected = revisions.record_rejected(obj, conflict.opened, request.user, form, formsets)
-        context["workflow"] = self._workflow_context(request, obj, conflict)
+            self._link_conflict_error(form, obj, conflict)
+        context["workflow"] = self._workflow_context(request, obj)
         return super().render_change_form(request, context, add, change, form_url, obj)
 
-    def _workflow_context(self, request, article, conflict):
+    @staticmethod
+    def _link_conflict_error(form, article, conflict):
+        """The refusal names where the refused submission went: links to the diff and to the saved version."""
+        newest = article.revisions.exclude(kind=Revision.Kind.REJECTED).order_by("-pk").first()
+        compare = reverse("admin:articles_article_compare", args=[article.pk])
+        message = format_html(
+            '{} <a href="{}">{}</a> · <a href="{}">{}</a>',
+            CONFLICT_MESSAGE % {"opened": conflict.opened or "?", "current": conflict.current},
+            f"{compare}?a={newest.pk}&b={conflict.rejected.pk}",
+            gettext("Compare your changes with the saved version"),
+            reverse("admin:articles_article_change", args=[article.pk]),
+            gettext("Open the saved version"),
+        )
+        form.errors[NON_FIELD_ERRORS] = form.error_class([message], error_class="nonfield")
+
+    def _workflow_context(self, request, article):
         user = request.user
         if article is None:
             submit = workflow.TRANSITIONS["submit"]
@@ -228,16 +244,11 @@ class ArticleAdmin(ArticleWorkflowViews, admin.ModelAdmin):
             "preview_url": reverse("articles:preview", args=[article.pk]),
             "revision_count": article.revisions.count() if history_visible else 0,
             "revisions_url": reverse("admin:articles_article_revisions", args=[article.pk]),
-            "conflict": conflict,
         }
         if history_visible and revisions.published_revision(article):
             context["published_compare_url"] = reverse(
                 "admin:articles_article_compare_published", args=[article.pk]
             )
-        if conflict is not None and conflict.rejected is not None:
-            compare = reverse("admin:articles_article_compare", args=[article.pk])
-            newest = article.revisions.exclude(kind=Revision.Kind.REJECTED).order_by("-pk").first()
-            context["conflict_compare_url"] = f"{compare}?a={newest.pk}&b={conflict.rejected.pk}"
         if user.has_perm("articles.share_preview"):
             links = article.preview_links.filter(revoked_at__isnull=True).select_related("created_by")
             context["preview_links"] = [(link, previews.url(link)) for link in links if link.is_active]

@@ -41,6 +41,12 @@ WORKFLOW_FIELDS = frozenset(
 )
 
 
+CONFLICT_MESSAGE = _(
+    "Someone else saved this article after you opened it (you opened version %(opened)s, it is now version "
+    "%(current)s). Your changes were not saved, so nothing was overwritten; they are kept as a revision."
+)
+
+
 @dataclasses.dataclass
 class Conflict:
     """A save refused because someone else saved the article after this form was opened."""
@@ -93,11 +99,7 @@ class ArticleAdminForm(forms.ModelForm):
         if opened != current:
             self.conflict = Conflict(opened=opened or 0, current=current)
             raise forms.ValidationError(
-                _(
-                    "Someone else saved this article after you opened it (you opened version %(opened)s, it is "
-                    "now version %(current)s). Your changes were not saved, so nothing was overwritten; they are "
-                    "kept as a revision."
-                ),
+                CONFLICT_MESSAGE,
                 code="conflict",
                 params={"opened": opened or "?", "current": current},
             )
