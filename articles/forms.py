@@ -1,7 +1,11 @@
-from django import forms
+import dataclasses
 
-from . import renditions
-from .models import Byline, Photo
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from . import renditions, workflow
+from .models import Article, Byline, Photo
 
 CONTENT_TYPES = {
     "JPEG": "image/jpeg",
@@ -46,3 +50,150 @@ class BylineForm(forms.ModelForm):
         model = Byline
         fields = ["name", "slug", "role", "bio", "photo", "user"]
         field_classes = {"photo": VerifiedImageField}
+
+
+# Fields only articles.workflow writes; a POST that names one is crafted, not typed.
+WORKFLOW_FIELDS = frozenset(
+    {
+        "status",
+        "published_at",
+        "published_on",
+        "corrected_at",
+        "correction_note",
+        "assigned_editor",
+        "review_started_by",
+        "status_changed_at",
+        "status_changed_by",
+        "created_by",
+        "version",
+    }
+)
+
+
+CONFLICT_MESSAGE = _(
+    "Someone else saved this article after you opened it (you opened version %(opened)s, it is now version "
+    "%(current)s). Your changes were not saved, so nothing was overwritten; they are kept as a revision."
+)
+
+
+@dataclasses.dataclass
+class Conflict:
+    """A save refused because someone else saved the article after this form was opened."""
+
+    opened: int
+    current: int
+    rejected: object = None  # the Revision keeping the refused submission, once recorded
+
+
+class ArticleAdminForm(forms.ModelForm):
+    """The article form of the admin: it refuses workflow fields and saves made from a stale version."""
+
+    opened_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Article
+        fields = ["title", "slug", "section", "lead", "body", "tags", "related"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.conflict = None
+        self.locked_version = None
+        if self.instance.pk:
+            self.fields["opened_version"].initial = self.instance.version
+
+    def clean(self):
+        cleaned_data = super().clean()
+        smuggled = sorted(WORKFLOW_FIELDS.intersection(self.data))
+        if smuggled:
+            raise forms.ValidationError(
+                _(
+                    "The state, the publication time and the correction change only through the workflow "
+                    "buttons (%(fields)s)."
+                ),
+                code="workflow_field",
+                params={"fields": ", ".join(smuggled)},
+            )
+        if self.instance.pk:
+            self._check_version(cleaned_data.get("opened_version"))
+        return cleaned_data
+
+    def _check_version(self, opened):
+        # Locked until the admin's transaction ends: a concurrent save waits here, then sees the new version.
+        current = (
+            Article.objects.select_for_update()
+            .filter(pk=self.instance.pk)
+            .values_list("version", flat=True)
+            .get()
+        )
+        if opened != current:
+            self.conflict = Conflict(opened=opened or 0, current=current)
+            raise forms.ValidationError(
+                CONFLICT_MESSAGE,
+                code="conflict",
+                params={"opened": opened or "?", "current": current},
+            )
+        self.locked_version = current
+
+
+class ZonedDateTimeField(forms.DateTimeField):
+    """A date and time typed and shown in the newsroom's zone, whatever zone is active for the request."""
+
+    widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+    input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M"]
+
+    def to_python(self, value):
+        with timezone.override(timezone.get_default_timezone()):
+            return super().to_python(value)
+
+    def prepare_value(self, value):
+        with timezone.override(timezone.get_default_timezone()):
+            return super().prepare_value(value)
+
+
+class TransitionForm(forms.Form):
+    """What one workflow step asks for: a comment, an editor, a time, a correction note."""
+
+    def __init__(self, transition, article, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.transition = transition
+        if transition.takes_editor:
+            self.fields["editor"] = forms.ModelChoiceField(
+                label=_("Editor to review it"),
+                queryset=workflow.reviewers(),
+                required=False,
+                empty_label=_("The desk (any editor)"),
+                initial=article.assigned_editor_id,
+            )
+            self.fields["editor"].label_from_instance = lambda user: (
+                user.get_full_name() or user.get_username()
+            )
+        if transition.takes_time:
+            self.fields["when"] = ZonedDateTimeField(
+                label=_("Publication time"),
+                required=transition.requires_time,
+                initial=article.published_at,
+            )
+        if transition.takes_note:
+            self.fields["note"] = forms.CharField(
+                label=_("Correction note for readers"),
+                widget=forms.Textarea(attrs={"rows": 3}),
+                required=False,
+                initial=article.correction_note,
+                help_text=_("Printed under the article. Leave it empty if the change needs no explanation."),
+            )
+        if transition.comment != workflow.NO_COMMENT:
+            required = transition.comment == workflow.REQUIRED
+            self.fields["comment"] = forms.CharField(
+                label=_("Comment (required)") if required else _("Comment"),
+                widget=forms.Textarea(attrs={"rows": 4}),
+                required=required,
+                error_messages={"required": _("Say why: the comment is required for this step.")},
+            )
+
+    def options(self):
+        return {
+            "comment": self.cleaned_data.get("comment", ""),
+            "editor": self.cleaned_data.get("editor"),
+            "when": self.cleaned_data.get("when"),
+            "note": self.cleaned_data.get("note", ""),
+        }

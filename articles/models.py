@@ -219,11 +219,15 @@ class Article(models.Model):
         help_text=_("Two or three sentences, plain text, shown in bold above the body and in listings."),
     )
     body = RichTextField(_("body"), blank=True)
-    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
+    # status, published_at, the correction and the routing fields change only through articles.workflow.
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT, editable=False
+    )
     published_at = models.DateTimeField(
         _("publication time"),
         null=True,
         blank=True,
+        editable=False,
         help_text=_("A time in the future schedules the article; it appears on its own at that time."),
     )
     published_on = models.DateField(_("publication date"), null=True, editable=False)
@@ -231,7 +235,37 @@ class Article(models.Model):
     correction_note = models.TextField(
         _("correction note"),
         blank=True,
+        editable=False,
         help_text=_("Shown to readers under the article when it is corrected."),
+    )
+    assigned_editor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assigned editor"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="assigned_articles",
+        help_text=_("The editor who reviews the article; empty means the whole desk."),
+    )
+    review_started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("review started by"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    status_changed_at = models.DateTimeField(_("status changed"), null=True, blank=True, editable=False)
+    status_changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("status changed by"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     bylines = models.ManyToManyField(
         Byline, through="ArticleByline", related_name="articles", verbose_name=_("bylines"), blank=True
@@ -280,6 +314,19 @@ class Article(models.Model):
                 name="article_public_corrected",
             ),
             models.Index(fields=["status", "modified_at"], name="article_status_modified"),
+            # The editorial dashboard: each state's queue in the order it arrived.
+            models.Index(fields=["status", "status_changed_at"], name="article_status_changed"),
+        ]
+        # Plain strings, like Django's own: permission names are stored once, in no particular language.
+        permissions = [
+            ("submit_article", "Can submit articles for review"),
+            ("approve_article", "Can review, send back and approve articles"),
+            ("publish_article", "Can publish and schedule articles"),
+            ("unpublish_article", "Can unpublish articles and return them to draft"),
+            ("correct_article", "Can correct published articles"),
+            ("assign_reviewer", "Can assign the editor who reviews an article"),
+            ("edit_all_articles", "Can see and edit every article, not only their own"),
+            ("share_preview", "Can share preview links with people without an account"),
         ]
 
     def __str__(self):
@@ -504,3 +551,136 @@ class PullQuote(models.Model):
 
     def __str__(self):
         return f"{self.attribution_name}: {self.text[:60]}"
+
+
+class ArticleTransition(models.Model):
+    """The audit log: one row per workflow transition, written by articles.workflow and never edited."""
+
+    article = models.ForeignKey(
+        Article, verbose_name=_("article"), on_delete=models.CASCADE, related_name="transitions"
+    )
+    name = models.CharField(_("transition"), max_length=30)
+    from_state = models.CharField(_("from"), max_length=20, choices=Status.choices)
+    to_state = models.CharField(_("to"), max_length=20, choices=Status.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="article_transitions",
+    )
+    at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
+    comment = models.TextField(_("comment"), blank=True)
+    assigned_editor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assigned editor"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    published_at = models.DateTimeField(_("publication time"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("workflow transition")
+        verbose_name_plural = _("workflow history")
+        indexes = [models.Index(fields=["article", "-at"], name="transition_article_newest")]
+
+    def __str__(self):
+        return f"{self.article_id}: {self.name} ({self.from_state} → {self.to_state})"
+
+    @property
+    def label(self):
+        from .workflow import TRANSITIONS
+
+        transition = TRANSITIONS.get(self.name)
+        return transition.label if transition else self.name
+
+
+class Revision(models.Model):
+    """A snapshot of an article and its parts (articles.revisions) after a save, a transition or a restore."""
+
+    class Kind(models.TextChoices):
+        SAVED = "saved", _("Saved")
+        TRANSITION = "transition", _("Workflow")
+        RESTORED = "restored", _("Restored")
+        REJECTED = "rejected", _("Rejected (conflict)")
+
+    article = models.ForeignKey(
+        Article, verbose_name=_("article"), on_delete=models.CASCADE, related_name="revisions"
+    )
+    version = models.PositiveIntegerField(
+        _("version"), help_text=_("The article's version this snapshot shows, or was edited from.")
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    transition = models.CharField(_("transition"), max_length=30, blank=True)
+    restored_from = models.ForeignKey(
+        "self", verbose_name=_("restored from"), null=True, blank=True, on_delete=models.SET_NULL
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("at"), default=timezone.now)
+    snapshot = models.JSONField(_("snapshot"))
+
+    class Meta:
+        ordering = ["-pk"]
+        verbose_name = _("revision")
+        verbose_name_plural = _("revisions")
+        indexes = [models.Index(fields=["article", "-created_at"], name="revision_article_newest")]
+
+    def __str__(self):
+        return f"#{self.pk} · v{self.version}"
+
+    @property
+    def description(self):
+        from .workflow import TRANSITIONS
+
+        if self.kind == self.Kind.TRANSITION and self.transition in TRANSITIONS:
+            return TRANSITIONS[self.transition].label
+        if self.kind == self.Kind.RESTORED and self.restored_from_id:
+            return _("Restored from revision #%(number)s") % {"number": self.restored_from_id}
+        return self.get_kind_display()
+
+
+class PreviewLink(models.Model):
+    """A shareable, expiring, revocable preview of one article for someone without an account.
+
+    The URL carries a TimestampSigner token of `key`; the row lets an editor revoke it before it expires.
+    """
+
+    article = models.ForeignKey(
+        Article, verbose_name=_("article"), on_delete=models.CASCADE, related_name="preview_links"
+    )
+    key = models.UUIDField(_("key"), default=uuid.uuid4, unique=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires"))
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("revoked by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("preview link")
+        verbose_name_plural = _("preview links")
+
+    def __str__(self):
+        return f"{self.article_id}: {self.key}"
+
+    @property
+    def is_active(self):
+        return self.revoked_at is None and self.expires_at > timezone.now()

@@ -10,6 +10,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.functional import cached_property
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
@@ -18,6 +19,7 @@ from django.views.generic import DateDetailView, DayArchiveView, ListView, Month
 
 from sections.models import Section, navigation
 
+from . import previews, workflow
 from .models import Article, Byline, Tag, ids_in_one_query
 
 SLUG = re.compile(r"[-a-zA-Z0-9_]+")
@@ -177,10 +179,12 @@ class ArticleDetailView(PublishedArticleMixin, DateDetailView):
         return Article.objects.published().for_page()
 
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context.update(surroundings(self.object))
-        context["current_section_slug"] = self.object.section.slug
-        return context
+        return {**super().get_context_data(**kwargs), **article_page_context(self.object)}
+
+
+def article_page_context(article):
+    """What templates/articles/article_detail.html prints besides the article: the reader's page and previews."""
+    return {"article": article, "current_section_slug": article.section.slug, **surroundings(article)}
 
 
 RELATED_COUNT = 4
@@ -198,7 +202,8 @@ def surroundings(article):
     published = Article.objects.published().exclude(pk=article.pk)
     same_section = published.filter(section_id=article.section_id)
     other_sections = published.exclude(section_id=article.section_id)
-    moment = article.published_at
+    # A preview of an article without a time yet shows what is around now.
+    moment = article.published_at or timezone.now()
     before = Q(published_at__lt=moment) | Q(published_at=moment, pk__lt=article.pk)
     after = Q(published_at__gt=moment) | Q(published_at=moment, pk__gt=article.pk)
     newest_first, oldest_first = ("-published_at", "-pk"), ("published_at", "pk")
@@ -235,6 +240,40 @@ def surroundings(article):
         "previous_article": next(iter(articles("previous")), None),
         "next_article": next(iter(articles("next")), None),
     }
+
+
+def _preview_response(request, article, link=None):
+    context = {
+        **article_page_context(article),
+        "preview_link": link,
+        "can_edit": link is None and workflow.can_edit(request.user, article),
+    }
+    response = render(request, "articles/preview.html", context)
+    # Never cached, never indexed: the page may show what readers may not see yet.
+    add_never_cache_headers(response)
+    patch_cache_control(response, private=True)
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+def preview(request, pk):
+    """An article in any state, as readers would see it, for staff who may see it; 404 for everyone else."""
+    user = request.user
+    if not (user.is_active and user.is_staff):
+        raise Http404
+    article = get_object_or_404(Article.objects.for_page(), pk=pk)
+    if not workflow.can_view(user, article):
+        raise Http404
+    return _preview_response(request, article)
+
+
+def shared_preview(request, token):
+    """The one article a shareable link was made for, while the link is neither expired nor revoked."""
+    link = previews.find(token)
+    if link is None:
+        raise Http404
+    article = get_object_or_404(Article.objects.for_page(), pk=link.article_id)
+    return _preview_response(request, article, link=link)
 
 
 class ByDateForm(forms.Form):

@@ -166,7 +166,21 @@ NEWSROOM = {
         "CDN_SECONDS": env.int("CDN_CACHE_SECONDS", default=60),
         "CDN_STALE_SECONDS": env.int("CDN_STALE_SECONDS", default=30),
     },
+    # How long a shareable preview link works (an editor can revoke it sooner).
+    "PREVIEW_LINK_HOURS": env.int("PREVIEW_LINK_HOURS", default=48),
 }
+
+# Workflow e-mails: printed to the console in development; production sets EMAIL_URL, e.g.
+# smtp+tls://user:password@smtp.example.com:587
+vars().update(
+    {
+        key: value
+        for key, value in env.email_url("EMAIL_URL", default="consolemail://").items()
+        if value is not None
+    }
+)
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Báo Quảng Ninh <tin-bai@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 TAGGIT_CASE_INSENSITIVE = True
 

@@ -1,12 +1,28 @@
+import datetime
+
 import pytest
+import time_machine
 from django.conf import settings
 from django.core.cache import cache
 from django.core.management import call_command
 from django.db import transaction
-from django.test import override_settings
-from django.utils import translation
+from django.test import Client, override_settings
+from django.utils import timezone, translation
 
 from articles.models import Article
+from articles.roles import ensure_roles
+
+from .factories import make_user
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests marked `postgres` need PostgreSQL's row locks: deselected (not skipped) on any other database."""
+    if settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        return
+    deselected = [item for item in items if item.get_closest_marker("postgres")]
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = [item for item in items if not item.get_closest_marker("postgres")]
 
 
 @pytest.fixture(autouse=True)
@@ -53,21 +69,6 @@ def page_cache(settings):
     }
 
 
-def pytest_collection_modifyitems(config, items):
-    """PostgreSQL-only tests (`@pytest.mark.postgres`) are left out of the SQLite run, not skipped: CI runs the
-    suite on both databases, and these run in the PostgreSQL pass."""
-    from django.conf import settings
-
-    if settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-        return
-    selected, deselected = [], []
-    for item in items:
-        (deselected if item.get_closest_marker("postgres") else selected).append(item)
-    if deselected:
-        config.hook.pytest_deselected(items=deselected)
-        items[:] = selected
-
-
 @pytest.fixture(scope="module")
 def demo_site(django_db_setup, django_db_blocker, tmp_path_factory):
     """The demo newsroom loaded once for a whole module of tests, and rolled back after its last test.
@@ -80,3 +81,94 @@ def demo_site(django_db_setup, django_db_blocker, tmp_path_factory):
         call_command("load_demo", articles=12, stdout=open("/dev/null", "w"))
         yield Article.objects.get(slug="xac-dinh-nhiem-vu-trong-tam-cu-the")
         transaction.set_rollback(True)
+
+
+@pytest.fixture
+def frozen_now():
+    """A fixed "now": 09:00 on 28/11/2026 in Asia/Ho_Chi_Minh."""
+    moment = datetime.datetime(2026, 11, 28, 9, 0, tzinfo=timezone.get_default_timezone())
+    with time_machine.travel(moment, tick=False):
+        yield moment
+
+
+@pytest.fixture
+def roles(db):
+    # The migration made them; a flush by an earlier transactional test may have dropped the groups since.
+    return ensure_roles()
+
+
+@pytest.fixture
+def reporter(roles):
+    return make_user("phamtang", role="Reporters", name="Phạm Tăng", byline=True)
+
+
+@pytest.fixture
+def other_reporter(roles):
+    return make_user("thuchung", role="Reporters", name="Thu Chung", byline=True)
+
+
+@pytest.fixture
+def editor(roles):
+    return make_user("hoangnga", role="Editors", name="Hoàng Nga", byline=True)
+
+
+@pytest.fixture
+def second_editor(roles):
+    return make_user("letung", role="Editors", name="Lê Tùng")
+
+
+@pytest.fixture
+def reader(db):
+    """An account without staff status: a reader who registered, say."""
+    return make_user("bandoc", name="Bạn đọc")
+
+
+def _client_for(user):
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def reporter_client(reporter):
+    return _client_for(reporter)
+
+
+@pytest.fixture
+def editor_client(editor):
+    return _client_for(editor)
+
+
+@pytest.fixture
+def admin_form():
+    """The POST data an unchanged admin change form would submit, read from the response that rendered it."""
+    return change_form_data
+
+
+def change_form_data(response):
+    data = {}
+    form = response.context["adminform"].form
+    for name in form.fields:
+        _put(data, name, form[name])
+    for inline in response.context["inline_admin_formsets"]:
+        formset = inline.formset
+        for name in formset.management_form.fields:
+            data[f"{formset.prefix}-{name}"] = formset.management_form[name].value()
+        for inline_form in formset.forms:
+            for name in inline_form.fields:
+                _put(data, inline_form.add_prefix(name), inline_form[name])
+    return data
+
+
+def _put(data, key, bound_field):
+    value = bound_field.value()
+    if value is None or value is False or hasattr(value, "url"):  # nothing, unticked, or a stored file
+        return
+    if value is True:
+        data[key] = "on"
+    elif bound_field.name == "tags":
+        data[key] = bound_field.field.widget.format_value(value) or ""
+    elif isinstance(value, list | tuple):
+        data[key] = [str(getattr(item, "pk", item)) for item in value]
+    else:
+        data[key] = str(getattr(value, "pk", value))

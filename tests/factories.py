@@ -71,17 +71,26 @@ def make_pull_quote(article, **fields):
     return PullQuote.objects.create(article=article, **fields)
 
 
-def make_user(username=None, password="a-long-test-password-2026", superuser=False, groups=(), **fields):
-    """A staff account; `superuser=True` for the site administrator, `groups=["Editors"]` for a role."""
-    fields.setdefault("is_staff", True)
-    user = get_user_model().objects.create_user(
-        username=username or f"user{next(_numbers)}",
-        password=password,
-        is_superuser=superuser,
-        **fields,
-    )
-    for name in groups:
-        user.groups.add(Group.objects.get_or_create(name=name)[0])
+PASSWORD = "Mật-khẩu-thử-2026"
+
+
+def make_user(
+    username=None, role=None, name="", byline=False, password=PASSWORD, superuser=False, groups=(), **fields
+):
+    """A user. With a role ("Reporters", "Editors") or `groups` a staff member of them, with a byline if asked;
+    `superuser=True` for the site administrator."""
+    number = next(_numbers)
+    username = username or f"nguoi-dung-{number}"
+    fields.setdefault("email", f"{username}@example.com")
+    fields.setdefault("is_staff", role is not None or superuser or bool(groups))
+    fields.setdefault("is_superuser", superuser)
+    user = get_user_model().objects.create_user(username, password=password, first_name=name, **fields)
+    if role:
+        user.groups.add(Group.objects.get(name=role))
+    for group in groups:
+        user.groups.add(Group.objects.get_or_create(name=group)[0])
+    if byline:
+        Byline.objects.create(name=name or username, user=user)
     return user
 
 
@@ -156,3 +165,23 @@ def add_inline_rows(data, prefix, rows):
             data[f"{prefix}-{number}-{field}"] = value
     data[f"{prefix}-TOTAL_FORMS"] = str(first + len(rows))
     return data
+
+
+def make_article_in(state, author=None, reviewer=None, **fields):
+    """An article by `author` in one of the workflow's states, as if it had got there through the workflow.
+
+    States: draft, in_review, in_review_started (an editor began), approved, scheduled, published, unpublished.
+    """
+    now = timezone.now()
+    states = {
+        "draft": {"status": Status.DRAFT},
+        "in_review": {"status": Status.IN_REVIEW},
+        "in_review_started": {"status": Status.IN_REVIEW, "review_started_by": reviewer},
+        "approved": {"status": Status.APPROVED},
+        "scheduled": {"status": Status.PUBLISHED, "published_at": now + datetime.timedelta(days=1)},
+        "published": {"status": Status.PUBLISHED, "published_at": now - datetime.timedelta(hours=1)},
+        "unpublished": {"status": Status.UNPUBLISHED, "published_at": now - datetime.timedelta(days=1)},
+    }
+    fields = {**states[state], "status_changed_at": now - datetime.timedelta(hours=2), **fields}
+    bylines = [author.byline] if author is not None and hasattr(author, "byline") else []
+    return make_article(created_by=author, bylines=bylines, **fields)

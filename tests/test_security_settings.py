@@ -229,7 +229,7 @@ def test_behind_a_proxy_the_forwarded_scheme_counts_and_nothing_loops(client, pr
 
 @pytest.mark.django_db
 def test_cookies_are_secure_httponly_and_same_site(client, production_https):
-    make_user("reporter", password="a-long-test-password-2026")
+    make_user("reporter", password="a-long-test-password-2026", is_staff=True)
     login = client.get("/admin/login/", secure=True)
     csrf = login.cookies["csrftoken"]
     response = client.post(

@@ -186,3 +186,75 @@ def generated_articles(count, seed=2017):
             if (index + index // len(section_slugs)) % 2 == 0
             else None,
         }
+
+
+# Articles at each step of the workflow, so that the editorial dashboard has something in every queue.
+# Steps: (transition, account, options); "tomorrow 06:00" is resolved by load_demo in the newsroom's zone.
+WORKFLOW_ARTICLES = [
+    {
+        "title": "Ngư dân Cô Tô vươn khơi sau bão",
+        "section": "dia-phuong",
+        "lead": "Ngay khi biển lặng, hàng trăm tàu cá của huyện đảo Cô Tô đã trở lại ngư trường, mang theo kỳ vọng về "
+        "một chuyến biển bội thu.",
+        "body": [
+            "Từ sáng sớm, cảng cá Cô Tô đã nhộn nhịp tiếng máy nổ. Các chủ tàu kiểm tra lại ngư lưới cụ, nhiên liệu "
+            "và nước ngọt trước khi xuất bến.",
+            "Ông Trần Văn Lợi, chủ tàu QN 90125, cho biết: “Nghỉ gần một tuần tránh bão, anh em ai cũng nóng ruột. "
+            "Giờ biển êm rồi thì đi ngay.”",
+        ],
+        "steps": [],
+    },
+    {
+        "title": "Hạ Long thí điểm xe buýt điện ven vịnh",
+        "section": "kinh-te",
+        "lead": "Tuyến xe buýt điện đầu tiên của thành phố chạy dọc bờ vịnh từ Bãi Cháy đến Hòn Gai, 15 phút một "
+        "chuyến.",
+        "body": [
+            "Tuyến dài 18 km, có 24 điểm dừng, phục vụ từ 5 giờ 30 đến 22 giờ hằng ngày.",
+            "Trong tháng đầu, hành khách được miễn phí vé để làm quen với phương tiện mới.",
+        ],
+        "steps": [("submit", "reporter", {"editor": "editor", "comment": "Có ảnh tuyến xe ở bài sau."})],
+    },
+    {
+        "title": "Trường học vùng cao Bình Liêu có thư viện mới",
+        "section": "xa-hoi",
+        "lead": "Hơn 600 học sinh bán trú ở Bình Liêu đã có thư viện thân thiện với gần 3.000 đầu sách.",
+        "body": [
+            "Thư viện được xây bằng nguồn xã hội hóa, có góc đọc ngoài trời và khu kể chuyện cho học sinh nhỏ.",
+            "Các thầy cô luân phiên mở cửa thư viện cả buổi tối để học sinh bán trú đến đọc.",
+        ],
+        "steps": [("submit", "reporter", {}), ("approve", "editor", {})],
+    },
+    {
+        "title": "Khai mạc Tuần Văn hóa - Du lịch Vân Đồn",
+        "section": "van-hoa",
+        "lead": "Tuần Văn hóa - Du lịch Vân Đồn năm nay có hơn 30 hoạt động, từ đua thuyền truyền thống đến chợ "
+        "phiên ẩm thực biển.",
+        "body": [
+            "Lễ khai mạc diễn ra tại quảng trường trung tâm huyện với chương trình nghệ thuật về biển đảo.",
+            "Ban tổ chức dự kiến đón khoảng 50.000 lượt khách trong tuần lễ.",
+        ],
+        "steps": [("submit", "reporter", {}), ("publish", "editor", {"when": "tomorrow 06:00"})],
+    },
+    {
+        "title": "Giá thuê phòng trọ khu công nghiệp tăng mạnh",
+        "section": "kinh-te",
+        "lead": "Giá phòng trọ quanh các khu công nghiệp ở Quảng Yên tăng 20-30% so với đầu năm khiến nhiều công "
+        "nhân chật vật.",
+        "body": [
+            "Theo khảo sát, một phòng khoảng 15 m² hiện có giá từ 1,5 đến 2 triệu đồng mỗi tháng.",
+            "Nhiều doanh nghiệp đã tính đến phương án xây nhà ở cho công nhân.",
+        ],
+        "steps": [
+            ("submit", "reporter", {}),
+            (
+                "send_back",
+                "editor",
+                {
+                    "comment": "Cần thêm ý kiến của Ban Quản lý các khu công nghiệp và số liệu chính thức về giá "
+                    "thuê; đoạn hai thiếu nguồn."
+                },
+            ),
+        ],
+    },
+]

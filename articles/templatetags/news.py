@@ -89,6 +89,29 @@ def _page_query(request):
     return f"?{urlencode(kept)}" if kept else ""
 
 
+@register.filter
+def zoned_time(value):
+    """A time in the newsroom's zone with the zone named, for staff: "07:07 29/09/2017 GMT+7"."""
+    if not value:
+        return ""
+    local = timezone.localtime(value, timezone.get_default_timezone())
+    return f"{local:%H:%M %d/%m/%Y} {zone_name(local)}"
+
+
+def zone_name(local):
+    """ "GMT+7" for Asia/Ho_Chi_Minh; minutes only where a zone has them ("GMT+5:30")."""
+    minutes = int(local.utcoffset().total_seconds() // 60)
+    sign = "+" if minutes >= 0 else "-"
+    hours, minutes = divmod(abs(minutes), 60)
+    return f"GMT{sign}{hours}" + (f":{minutes:02d}" if minutes else "")
+
+
+@register.simple_tag
+def newsroom_zone():
+    """The newsroom's zone as staff read it next to a time they type: "GMT+7"."""
+    return zone_name(timezone.localtime(timezone.now(), timezone.get_default_timezone()))
+
+
 @register.simple_tag(takes_context=True)
 def translated_path(context, language):
     """This page's address in another language, its query string kept: /2017/… <-> /en/2017/…"""

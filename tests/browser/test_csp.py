@@ -88,7 +88,7 @@ def test_public_pages_and_the_admin_with_ckeditor_run_without_csp_violations(pag
 
 
 def test_the_lock_out_page_is_shown_in_vietnamese_without_violations(page):
-    make_user("reporter", password="a-long-test-password-2026")
+    make_user("reporter", password="a-long-test-password-2026", is_staff=True)
     open_page(page, "/admin/login/")
     for _attempt in range(5):
         page.fill("#id_username", "reporter")

@@ -11,7 +11,10 @@ WIDTHS = (390, 1280)
 def settle(page):
     """Load the lazy images too (a full-page screenshot does not scroll), and wait until every one is decoded."""
     page.evaluate("document.querySelectorAll('img[loading=lazy]').forEach(img => { img.loading = 'eager'; })")
-    page.wait_for_function("Array.from(document.images).every(img => img.complete && img.naturalWidth > 0)")
+    # a function, not an expression: the page's CSP forbids the eval Playwright would use for one
+    page.wait_for_function(
+        "() => Array.from(document.images).every(img => img.complete && img.naturalWidth > 0)"
+    )
 
 
 def screenshots(page, name):

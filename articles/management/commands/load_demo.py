@@ -1,21 +1,24 @@
-"""Load the demo newsroom: sections, people, the reference article and a few hundred everyday articles.
+"""Load the demo newsroom: sections, people, the reference article, a few hundred everyday articles and a few
+articles at each step of the editorial workflow.
 
-Idempotent: everything is looked up before it is created, so a second run changes nothing.
+Idempotent: everything is looked up before it is created, so a second run changes nothing. Articles are published
+through articles.workflow like any other (submitted and published by the demo editor), without e-mails.
 """
 
 import datetime
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 from django.utils.html import escape
 
+from articles import workflow
 from articles.demo import images
-from articles.demo.newsroom import BYLINES, SECTIONS, generated_articles
+from articles.demo.newsroom import BYLINES, SECTIONS, WORKFLOW_ARTICLES, generated_articles
 from articles.demo.reference import OTHER_NEWS_ARTICLE, REFERENCE_ARTICLE
-from articles.models import Article, ArticleByline, Byline, Photo, PullQuote, Status
+from articles.models import Article, ArticleByline, Byline, Photo, PullQuote
+from articles.roles import ensure_roles
 from sections.models import Section
 
 DEMO_ACCOUNTS = [
@@ -38,7 +41,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             sections = self.load_sections()
             bylines = self.load_bylines()
-            self.load_accounts(bylines)
+            self.accounts = self.load_accounts(bylines)
             created = 0
             for number, data in enumerate([REFERENCE_ARTICLE, OTHER_NEWS_ARTICLE]):
                 published_at = datetime.datetime(
@@ -50,6 +53,7 @@ class Command(BaseCommand):
             for number, data in enumerate(generated_articles(articles), start=100):
                 published_at = now - datetime.timedelta(minutes=data["minutes_ago"])
                 created += self.load_article(data, published_at, sections, bylines, photo_seed=number)
+            created += self.load_workflow_articles(sections, bylines)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo newsroom ready: {Section.objects.count()} sections, {Byline.objects.count()} bylines, "
@@ -77,18 +81,28 @@ class Command(BaseCommand):
 
     def load_accounts(self, bylines):
         User = get_user_model()
+        roles = ensure_roles()
+        accounts = {}
         for username, password, group_name, byline_name, superuser in DEMO_ACCOUNTS:
             user = User.objects.filter(username=username).first()
             if user is None:
-                user = User(username=username, email=f"{username}@example.com", is_staff=True)
+                # Vietnamese names read family name first: the whole name goes in one field, in its order.
+                user = User(
+                    username=username,
+                    email=f"{username}@example.com",
+                    first_name=byline_name or "",
+                    is_staff=True,
+                )
                 user.is_superuser = superuser
                 user.set_password(password)
                 user.save()
             if group_name:
-                user.groups.add(Group.objects.get_or_create(name=group_name)[0])
+                user.groups.add(roles[group_name])
             if byline_name and bylines[byline_name].user_id is None:
                 bylines[byline_name].user = user
                 bylines[byline_name].save(update_fields=["user"])
+            accounts[username] = User.objects.get(pk=user.pk)  # fresh: permissions of the groups just added
+        return accounts
 
     def load_article(self, data, published_at, sections, bylines, photo_seed):
         """Create one published article with its children, unless it is already there."""
@@ -100,8 +114,6 @@ class Command(BaseCommand):
             section=section,
             lead=data["lead"],
             body="\n".join(f"<{tag}>{escape(text)}</{tag}>" for tag, text in data["body"]),
-            status=Status.PUBLISHED,
-            published_at=published_at,
         )
         article.tags.set(data["tags"])
         for position, name in enumerate(data["bylines"]):
@@ -113,4 +125,36 @@ class Command(BaseCommand):
             Photo.objects.create(
                 article=article, image=images.bay_photo(photo_seed, *size), is_lead=True, **data["photo"]
             )
+        editor = self.accounts["editor"]
+        workflow.perform(article, "submit", editor, notify=False)
+        workflow.perform(article, "publish", editor, when=published_at, notify=False)
         return 1
+
+    def load_workflow_articles(self, sections, bylines):
+        """A draft, one in review assigned to the editor, one approved, one scheduled, one sent back."""
+        created = 0
+        reporter = self.accounts["reporter"]
+        for data in WORKFLOW_ARTICLES:
+            section = sections[data["section"]]
+            if Article.objects.filter(section=section, title=data["title"]).exists():
+                continue
+            article = Article.objects.create(
+                title=data["title"],
+                section=section,
+                lead=data["lead"],
+                body="\n".join(f"<p>{escape(text)}</p>" for text in data["body"]),
+                created_by=reporter,
+            )
+            ArticleByline.objects.create(article=article, byline=bylines["Phạm Tăng"], position=0)
+            for name, username, options in data["steps"]:
+                options = dict(options)
+                if "editor" in options:
+                    options["editor"] = self.accounts[options["editor"]]
+                if options.get("when") == "tomorrow 06:00":
+                    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+                    options["when"] = datetime.datetime.combine(
+                        tomorrow, datetime.time(6, 0), tzinfo=timezone.get_default_timezone()
+                    )
+                article = workflow.perform(article, name, self.accounts[username], notify=False, **options)
+            created += 1
+        return created

@@ -1,0 +1,126 @@
+"""The editorial dashboard on the admin's front page: each queue of the workflow, one query per queue."""
+
+import dataclasses
+
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from . import workflow
+from .models import ArticleTransition, Status
+
+LIMIT = 8
+
+
+@dataclasses.dataclass
+class Queue:
+    key: str
+    title: str
+    articles: list
+    total: int
+    time_label: str
+    empty: str
+
+
+def _last_step(field):
+    newest = ArticleTransition.objects.filter(article=OuterRef("pk")).order_by("-at", "-pk")
+    return Subquery(newest.values(field)[:1])
+
+
+def dashboard(user, limit=LIMIT):
+    """The queues this user works from, newest-first or oldest-first as each one is worked through."""
+    now = timezone.now()
+    visible = workflow.visible_articles(user).select_related("section", "assigned_editor", "created_by")
+    mine = Q(workflow.authored_by(user))
+    reviews = user.has_perm(workflow.REVIEW)
+    scheduled = Q(status=Status.PUBLISHED, published_at__gt=now)
+    totals = visible.order_by().aggregate(
+        drafts=Count("pk", filter=mine & Q(status=Status.DRAFT)),
+        in_review=Count("pk", filter=Q(status=Status.IN_REVIEW)),
+        assigned=Count("pk", filter=Q(status=Status.IN_REVIEW, assigned_editor=user)),
+        approved=Count("pk", filter=Q(status=Status.APPROVED)),
+        scheduled=Count("pk", filter=scheduled),
+    )
+    drafts = visible.filter(mine, status=Status.DRAFT)
+    sent_back = (
+        drafts.annotate(
+            last_step=_last_step("name"),
+            last_comment=_last_step("comment"),
+            last_at=_last_step("at"),
+            last_by=_last_step("user__username"),
+        )
+        .filter(last_step="send_back")
+        .order_by("-last_at")
+    )
+    in_review = visible.filter(status=Status.IN_REVIEW).order_by("status_changed_at", "pk")
+    own = [
+        Queue(
+            "sent_back",
+            _("Sent back to me"),
+            list(sent_back[:limit]),
+            None,
+            _("sent back"),
+            _("Nothing was sent back to you."),
+        ),
+        Queue(
+            "drafts",
+            _("My drafts"),
+            list(drafts.order_by("-modified_at")[:limit]),
+            totals["drafts"],
+            _("saved"),
+            _("No drafts."),
+        ),
+    ]
+    queues = [
+        Queue(
+            "in_review",
+            _("Waiting for review") if reviews else _("My articles in review"),
+            list(in_review[:limit]),
+            totals["in_review"],
+            _("submitted"),
+            _("Nothing is waiting for review."),
+        ),
+    ]
+    if reviews:
+        queues.append(
+            Queue(
+                "assigned",
+                _("Assigned to me"),
+                list(in_review.filter(assigned_editor=user)[:limit]),
+                totals["assigned"],
+                _("submitted"),
+                _("Nothing is assigned to you."),
+            )
+        )
+    queues += [
+        Queue(
+            "approved",
+            _("Approved, waiting to be published"),
+            list(visible.filter(status=Status.APPROVED).order_by("status_changed_at", "pk")[:limit]),
+            totals["approved"],
+            _("approved"),
+            _("No approved article is waiting."),
+        ),
+        Queue(
+            "scheduled",
+            _("Scheduled"),
+            list(visible.filter(scheduled).order_by("published_at", "pk")[:limit]),
+            totals["scheduled"],
+            _("appears"),
+            _("Nothing is scheduled."),
+        ),
+        Queue(
+            "published",
+            _("Recently published"),
+            list(
+                visible.filter(status=Status.PUBLISHED, published_at__lte=now).order_by("-published_at")[
+                    :limit
+                ]
+            ),
+            None,
+            _("published"),
+            _("Nothing published yet."),
+        ),
+    ]
+    # Editors work from the review queues first; reporters from what came back to them.
+    return queues + own if reviews else own + queues

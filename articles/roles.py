@@ -1,0 +1,72 @@
+"""The newsroom's roles: Django groups holding real permissions.
+
+The data migration creates them; load_demo and the tests call ensure_roles again, because a database flush (as
+between transactional tests) keeps the permissions but drops the groups.
+"""
+
+from django.apps import apps as global_apps
+
+MODEL_ACTIONS = frozenset({"add", "change", "delete", "view"})
+EDIT = ["add", "change", "delete", "view"]
+
+ROLES = {
+    "Reporters": {
+        "articles.article": ["add", "change", "view", "submit_article"],
+        "articles.articlebyline": EDIT,
+        "articles.photo": EDIT,
+        "articles.pullquote": EDIT,
+        "articles.byline": ["view"],
+        "articles.tag": ["view"],
+        "sections.section": ["view"],
+    },
+    "Editors": {
+        "articles.article": [
+            *EDIT,
+            "submit_article",
+            "approve_article",
+            "publish_article",
+            "unpublish_article",
+            "correct_article",
+            "assign_reviewer",
+            "edit_all_articles",
+            "share_preview",
+        ],
+        "articles.articlebyline": EDIT,
+        "articles.photo": EDIT,
+        "articles.pullquote": EDIT,
+        "articles.byline": EDIT,
+        "articles.tag": EDIT,
+        "articles.articletransition": ["view"],
+        "sections.section": EDIT,
+    },
+}
+
+
+def ensure_roles(apps=global_apps):
+    """Create the groups if missing and give them their permissions; idempotent. Returns {name: group}."""
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    wanted = {
+        group_name: {
+            (*label.split("."), f"{action}_{label.split('.')[1]}" if action in MODEL_ACTIONS else action)
+            for label, actions in grants.items()
+            for action in actions
+        }
+        for group_name, grants in ROLES.items()
+    }
+    app_labels = {app_label for keys in wanted.values() for app_label, _model, _codename in keys}
+    known = {
+        (permission.content_type.app_label, permission.content_type.model, permission.codename): permission
+        for permission in Permission.objects.filter(content_type__app_label__in=app_labels).select_related(
+            "content_type"
+        )
+    }
+    groups = {}
+    for group_name, keys in wanted.items():
+        missing = keys - known.keys()
+        if missing:
+            raise LookupError(f"{group_name}: no such permissions {sorted(missing)}")
+        group, _created = Group.objects.get_or_create(name=group_name)
+        group.permissions.add(*(known[key] for key in keys))
+        groups[group_name] = group
+    return groups

@@ -1,0 +1,436 @@
+"""The editorial workflow: the only code that changes an article's status.
+
+TRANSITIONS is the table of who may move an article from which state to which and what each step needs; `perform`
+is the one entry point the admin buttons and actions, the views, the management commands and the tests call. It
+locks the article row, checks state and permission, applies the step, stamps who and when, bumps the version,
+writes the audit row and a revision, and sends the e-mails once the transaction has committed.
+"""
+
+import dataclasses
+from collections.abc import Callable
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from . import notifications, revisions
+from .models import Article, ArticleByline, ArticleTransition, Revision, Status
+
+# Who may take a step, besides holding its permission.
+AUTHORS = "authors"  # only the article's authors (its creator and the people on its bylines)
+OWN = "own"  # the authors, and whoever may edit every article
+DESK = "desk"  # anyone holding the permission
+
+# Whether a step takes a comment.
+NO_COMMENT = "none"
+OPTIONAL = "optional"
+REQUIRED = "required"
+
+EDIT_ALL = "articles.edit_all_articles"
+REVIEW = "articles.approve_article"
+
+
+class TransitionNotAllowed(PermissionDenied):
+    """This user may not take this step, or the article is not in a state that allows it."""
+
+    PERMISSION = "permission"
+    STATE = "state"
+
+    def __init__(self, message, reason):
+        super().__init__(message)
+        self.message = message
+        self.reason = reason
+
+    def __str__(self):
+        return str(self.message)
+
+
+def _review_not_started(article):
+    if article.review_started_by_id:
+        return _("An editor has already started reviewing this article; ask them to send it back.")
+    return None
+
+
+def _scheduled(article):
+    if not article.is_scheduled:
+        return _("Only an article that is scheduled and not yet online can be rescheduled.")
+    return None
+
+
+def _live(article):
+    if not article.is_published:
+        return _("Only an article that readers can already see can be corrected.")
+    return None
+
+
+def _submit(article, user, now, options):
+    article.assigned_editor = options["editor"]
+    article.review_started_by = None
+
+
+def _withdraw(article, user, now, options):
+    article.review_started_by = None
+
+
+def _start_review(article, user, now, options):
+    article.review_started_by = user
+    if article.assigned_editor_id is None:
+        article.assigned_editor = user
+
+
+def _reassign(article, user, now, options):
+    article.assigned_editor = options["editor"]
+
+
+def _back_to_draft(article, user, now, options):
+    article.review_started_by = None
+
+
+def _approve(article, user, now, options):
+    if article.review_started_by_id is None:
+        article.review_started_by = user
+
+
+def _publish(article, user, now, options):
+    # A past time is kept: editors back-date, e.g. when importing an archive. A future time schedules.
+    article.published_at = options["when"] or now
+
+
+def _correct(article, user, now, options):
+    article.corrected_at = now
+    article.correction_note = options["note"]
+
+
+@dataclasses.dataclass(frozen=True)
+class Transition:
+    name: str
+    label: str
+    sources: frozenset
+    target: str | None  # None: the article keeps its state
+    permission: str  # a codename of the articles app
+    who: str
+    comment: str = OPTIONAL
+    help: str = ""
+    takes_editor: bool = False
+    takes_time: bool = False  # optional for publish (empty = now), required for reschedule
+    requires_time: bool = False
+    takes_note: bool = False
+    condition: Callable | None = None
+    effect: Callable | None = None
+
+    def to_state(self, article):
+        return self.target or article.status
+
+
+def _table(*transitions):
+    return {transition.name: transition for transition in transitions}
+
+
+TRANSITIONS = _table(
+    Transition(
+        "submit",
+        _("Submit for review"),
+        frozenset({Status.DRAFT}),
+        Status.IN_REVIEW,
+        "submit_article",
+        OWN,
+        help=_(
+            "Sends the article to the editors. Name the editor who should review it, or leave it to the desk."
+        ),
+        takes_editor=True,
+        effect=_submit,
+    ),
+    Transition(
+        "withdraw",
+        _("Take back"),
+        frozenset({Status.IN_REVIEW}),
+        Status.DRAFT,
+        "submit_article",
+        AUTHORS,
+        help=_("Brings the article back to your drafts, as long as no editor has started reviewing it."),
+        condition=_review_not_started,
+        effect=_withdraw,
+    ),
+    Transition(
+        "start_review",
+        _("Start review"),
+        frozenset({Status.IN_REVIEW}),
+        None,
+        "approve_article",
+        DESK,
+        comment=NO_COMMENT,
+        help=_("Tells the desk you are reviewing the article; the reporter can no longer take it back."),
+        condition=_review_not_started,
+        effect=_start_review,
+    ),
+    Transition(
+        "reassign",
+        _("Reassign"),
+        frozenset({Status.IN_REVIEW, Status.APPROVED}),
+        None,
+        "assign_reviewer",
+        DESK,
+        help=_("Hands the review to another editor, or back to the whole desk."),
+        takes_editor=True,
+        effect=_reassign,
+    ),
+    Transition(
+        "send_back",
+        _("Send back"),
+        frozenset({Status.IN_REVIEW, Status.APPROVED}),
+        Status.DRAFT,
+        "approve_article",
+        DESK,
+        comment=REQUIRED,
+        help=_(
+            "Returns the article to its reporter as a draft. Say what needs to change: they receive it by e-mail."
+        ),
+        effect=_back_to_draft,
+    ),
+    Transition(
+        "approve",
+        _("Approve"),
+        frozenset({Status.IN_REVIEW}),
+        Status.APPROVED,
+        "approve_article",
+        DESK,
+        help=_("Marks the article ready to publish."),
+        effect=_approve,
+    ),
+    Transition(
+        "publish",
+        _("Publish / schedule"),
+        frozenset({Status.IN_REVIEW, Status.APPROVED}),
+        Status.PUBLISHED,
+        "publish_article",
+        DESK,
+        help=_(
+            "Leave the time empty to publish now. A future time schedules the article: it appears on its own at "
+            "that time. A past time back-dates it."
+        ),
+        takes_time=True,
+        effect=_publish,
+    ),
+    Transition(
+        "reschedule",
+        _("Change the scheduled time"),
+        frozenset({Status.PUBLISHED}),
+        None,
+        "publish_article",
+        DESK,
+        help=_("Moves the time a scheduled article appears. A time that has passed puts it online at once."),
+        takes_time=True,
+        requires_time=True,
+        condition=_scheduled,
+        effect=_publish,
+    ),
+    Transition(
+        "correct",
+        _("Correct"),
+        frozenset({Status.PUBLISHED}),
+        None,
+        "correct_article",
+        DESK,
+        help=_(
+            "Marks the article as corrected: readers see “Cập nhật” with the time of the correction and the note "
+            "below. Save your changes to the text first."
+        ),
+        takes_note=True,
+        condition=_live,
+        effect=_correct,
+    ),
+    Transition(
+        "unpublish",
+        _("Unpublish"),
+        frozenset({Status.PUBLISHED}),
+        Status.UNPUBLISHED,
+        "unpublish_article",
+        DESK,
+        comment=REQUIRED,
+        help=_("Takes the article off the site at once. Give the reason for the record."),
+    ),
+    Transition(
+        "redraft",
+        _("Return to draft"),
+        frozenset({Status.UNPUBLISHED}),
+        Status.DRAFT,
+        "unpublish_article",
+        DESK,
+        help=_("Makes the withdrawn article a draft again, to be reworked and submitted."),
+        effect=_back_to_draft,
+    ),
+)
+
+
+# Who is who.
+
+
+def authored_by(user):
+    """Articles this user wrote: they created them or stand on their bylines."""
+    on_byline = ArticleByline.objects.filter(article=OuterRef("pk"), byline__user=user)
+    return Q(created_by=user) | Q(Exists(on_byline))
+
+
+def is_author(user, article):
+    if not user.is_authenticated or article.pk is None:
+        return False
+    # The admin asks several times per request; remember the answer on the instance.
+    answers = article.__dict__.setdefault("_authored_by", {})
+    if user.pk not in answers:
+        answers[user.pk] = article.created_by_id == user.pk or (
+            ArticleByline.objects.filter(article=article, byline__user=user).exists()
+        )
+    return answers[user.pk]
+
+
+def visible_articles(user, articles=None):
+    """What this user may see in the admin: everything for editors, their own and the public ones otherwise."""
+    articles = Article.objects.all() if articles is None else articles
+    if user.has_perm(EDIT_ALL):
+        return articles
+    public = Q(status=Status.PUBLISHED, published_at__lte=timezone.now())
+    return articles.filter(authored_by(user) | public)
+
+
+def can_view(user, article):
+    if not (user.is_active and user.is_staff):
+        return False
+    if not (user.has_perm("articles.view_article") or user.has_perm("articles.change_article")):
+        return False
+    return user.has_perm(EDIT_ALL) or article.is_published or is_author(user, article)
+
+
+def can_see_history(user, article):
+    """Revisions and the audit log hold draft text and editors' comments: for editors and the article's authors."""
+    return user.is_active and (user.has_perm(EDIT_ALL) or is_author(user, article))
+
+
+def can_edit(user, article):
+    """Editors edit every article in every state; a reporter edits only their own drafts."""
+    if not (user.is_active and user.has_perm("articles.change_article")):
+        return False
+    return user.has_perm(EDIT_ALL) or (article.status == Status.DRAFT and is_author(user, article))
+
+
+def reviewers():
+    """The editors an article can be assigned to."""
+    # Named: with_perm() refuses to guess once a second backend (e.g. a login throttle) is configured.
+    users = get_user_model().objects.with_perm(
+        REVIEW, include_superusers=False, backend="django.contrib.auth.backends.ModelBackend"
+    )
+    return users.filter(is_staff=True).order_by("first_name", "last_name", "username")
+
+
+# Checking and taking steps.
+
+
+def _may(user, article, transition):
+    if not (user.is_active and user.has_perm(f"articles.{transition.permission}")):
+        return False
+    if transition.who == DESK:
+        return True
+    if transition.who == OWN and user.has_perm(EDIT_ALL):
+        return True
+    return is_author(user, article)
+
+
+def check(article, name, user):
+    """The transition `name` if this user may take it on this article now; TransitionNotAllowed otherwise."""
+    transition = TRANSITIONS.get(name)
+    if transition is None:
+        raise TransitionNotAllowed(_("There is no such workflow step."), TransitionNotAllowed.PERMISSION)
+    if not _may(user, article, transition):
+        raise TransitionNotAllowed(
+            _("You may not “%(step)s” this article.") % {"step": transition.label},
+            TransitionNotAllowed.PERMISSION,
+        )
+    if article.status not in transition.sources:
+        raise TransitionNotAllowed(
+            _("“%(step)s” is not possible while the article is “%(state)s”.")
+            % {"step": transition.label, "state": Status(article.status).label},
+            TransitionNotAllowed.STATE,
+        )
+    if transition.condition and (reason := transition.condition(article)):
+        raise TransitionNotAllowed(reason, TransitionNotAllowed.STATE)
+    return transition
+
+
+def available(article, user):
+    """The steps this user may take on this article now, in the table's order: the admin's buttons."""
+    steps = []
+    for name in TRANSITIONS:
+        try:
+            steps.append(check(article, name, user))
+        except TransitionNotAllowed:
+            continue
+    return steps
+
+
+def perform(article, name, user, *, comment="", when=None, editor=None, note="", notify=True):
+    """Take the step `name` on `article` as `user`; return the article as it now is.
+
+    Raises TransitionNotAllowed (a PermissionDenied) when the user or the state forbids it, and ValidationError
+    when an input is missing or wrong (a comment the step requires, a time, an editor who cannot review).
+    """
+    transition = TRANSITIONS.get(name)
+    if transition is None:
+        raise TransitionNotAllowed(_("There is no such workflow step."), TransitionNotAllowed.PERMISSION)
+    options = _clean_options(transition, comment=comment, when=when, editor=editor, note=note)
+    with transaction.atomic():
+        # The row lock makes concurrent steps queue: the second sees the state the first left behind.
+        locked = Article.objects.select_for_update().get(pk=article.pk)
+        check(locked, name, user)
+        now = timezone.now().replace(microsecond=0)
+        from_state = locked.status
+        if transition.effect:
+            transition.effect(locked, user, now, options)
+        to_state = transition.to_state(locked)
+        if to_state != from_state:
+            locked.status = to_state
+            locked.status_changed_at = now
+            locked.status_changed_by = user
+        locked.version += 1
+        locked.save()
+        record = ArticleTransition.objects.create(
+            article=locked,
+            name=name,
+            from_state=from_state,
+            to_state=to_state,
+            user=user,
+            at=now,
+            comment=options["comment"],
+            assigned_editor=locked.assigned_editor if transition.takes_editor else None,
+            published_at=locked.published_at if transition.takes_time else None,
+        )
+        revisions.record(locked, user, Revision.Kind.TRANSITION, transition=name)
+        if notify:
+            transaction.on_commit(lambda: notifications.transition_done(record))
+    return locked
+
+
+def _clean_options(transition, *, comment, when, editor, note):
+    comment = (comment or "").strip()
+    errors = {}
+    if transition.comment == REQUIRED and not comment:
+        errors["comment"] = _("Say why: the comment is required for “%(step)s”.") % {"step": transition.label}
+    if transition.comment == NO_COMMENT:
+        comment = ""
+    if not transition.takes_time:
+        when = None
+    elif when is None and transition.requires_time:
+        errors["when"] = _("Choose the new time.")
+    elif when is not None and timezone.is_naive(when):
+        raise ValueError("perform() needs an aware datetime")
+    if not transition.takes_editor:
+        editor = None
+    elif editor is not None and not reviewers().filter(pk=editor.pk, is_active=True).exists():
+        errors["editor"] = _("%(name)s cannot review articles.") % {"name": editor.get_username()}
+    note = (note or "").strip() if transition.takes_note else ""
+    if transition.takes_note and not comment:
+        comment = note  # the note readers see is also the record of why
+    if errors:
+        raise ValidationError(errors)
+    return {"comment": comment, "when": when, "editor": editor, "note": note}
