@@ -32,6 +32,7 @@ app_name = "articles"
 urlpatterns = [
     path("", views.home, name="home"),
     path("by-date/", views.by_date, name="by_date"),
+    path("search/", views.SearchView.as_view(), name="search"),
     path("author/<slug:slug>/", views.AuthorView.as_view(), name="author"),
     path("tag/<slug:slug>/", views.TagView.as_view(), name="tag"),
     path("<yyyy:year>/", views.ArticleYearArchiveView.as_view(), name="archive_year"),

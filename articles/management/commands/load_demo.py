@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.html import escape
 
+from articles import search
 from articles.demo import images
 from articles.demo.newsroom import BYLINES, SECTIONS, generated_articles
 from articles.demo.reference import OTHER_NEWS_ARTICLE, REFERENCE_ARTICLE
@@ -35,7 +36,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, articles, **options):
-        with transaction.atomic():
+        # Each article is indexed once, after its photos, quotes, bylines and tags, not after each of them.
+        with transaction.atomic(), search.deferred():
             sections = self.load_sections()
             bylines = self.load_bylines()
             self.load_accounts(bylines)
