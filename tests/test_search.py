@@ -9,7 +9,7 @@ import time_machine
 from django.core.management import call_command
 from django.db import connection
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from articles import search
 from articles.models import Article, ArticleByline, Status, Tag
@@ -474,8 +474,8 @@ def test_each_database_stores_its_own_kind_of_document():
                 assert lexeme in article.search_vector
             cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'article_search_vector'")
             assert "USING gin (search_vector)" in cursor.fetchone()[0]
-            cursor.execute("SELECT unaccent('Đà Nẵng'), search_unaccent('Đà Nẵng')")
-            assert cursor.fetchone() == ("Da Nang", "Da Nang")
+            cursor.execute("SELECT unaccent('Đà Nẵng')")
+            assert cursor.fetchone()[0] == "Da Nang"
         else:
             assert article.search_vector is None
 
@@ -571,7 +571,8 @@ def test_search_box_in_every_page_header_and_a_link_in_the_footer(client, demo):
 
 @pytest.mark.django_db
 def test_search_works_in_english_too(client, demo):
-    response = client.get("/en/search/", {"q": "nhiem vu trong tam quang ninh"})
+    with translation.override("vi"):  # the request switches this thread to English: leave it as it was
+        response = client.get("/en/search/", {"q": "nhiem vu trong tam quang ninh"})
     html = response.content.decode()
     assert "1 article found for “nhiem vu trong tam quang ninh”" in html
     assert REFERENCE_TITLE.split(",")[0] in html.replace("<mark>", "").replace("</mark>", "")

@@ -5,31 +5,6 @@ from django.db import migrations, models
 from articles import search
 
 
-def create_search_unaccent(apps, schema_editor):
-    """unaccent() as an IMMUTABLE function of one argument, the dictionary named.
-
-    unaccent() itself is only STABLE (its rules file could change), so PostgreSQL would not fold
-    to_tsquery(unaccent('…')) into a constant when planning: it would guess how many articles match instead of
-    asking its statistics, and fetch every article having "tỉnh" (nearly all) instead of walking the newest
-    ones. If the rules ever change, run `manage.py reindex_search`.
-    """
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    with schema_editor.connection.cursor() as cursor:
-        cursor.execute("SELECT extnamespace::regnamespace::text FROM pg_extension WHERE extname = 'unaccent'")
-        schema = cursor.fetchone()[0]
-    schema_editor.execute(
-        "CREATE OR REPLACE FUNCTION search_unaccent(text) RETURNS text "
-        "LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT "
-        f"AS $$ SELECT {schema}.unaccent('{schema}.unaccent'::regdictionary, $1) $$"
-    )
-
-
-def drop_search_unaccent(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute("DROP FUNCTION IF EXISTS search_unaccent(text)")
-
-
 def create_gin_index(apps, schema_editor):
     """A GIN index over the published articles' documents; SQLite has no such index and needs none."""
     if schema_editor.connection.vendor != "postgresql":
@@ -73,7 +48,6 @@ class Migration(migrations.Migration):
             name="search_vector",
             field=django.contrib.postgres.search.SearchVectorField(editable=False, null=True),
         ),
-        migrations.RunPython(create_search_unaccent, drop_search_unaccent, elidable=False),
         migrations.RunPython(create_gin_index, drop_gin_index, elidable=False),
         migrations.RunPython(index_existing_articles, migrations.RunPython.noop, elidable=True),
     ]
