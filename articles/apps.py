@@ -10,3 +10,5 @@ class ArticlesConfig(AppConfig):
         from newsroom.cache import connect_invalidation
 
         connect_invalidation()
+
+        from . import search  # noqa: F401 - connects the receivers that keep search documents current

@@ -3,7 +3,8 @@ import uuid
 
 from ckeditor.fields import RichTextField
 from django.conf import settings
-from django.db import connections, models
+from django.contrib.postgres.search import SearchVectorField
+from django.db import connections, models, router, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -16,7 +17,7 @@ from taggit.models import TagBase, TaggedItemBase
 from newsroom.cache import fragment
 from newsroom.vietnamese import slugify
 
-from . import renditions
+from . import renditions, search
 from .sanitizer import html_to_text, sanitize, split_blocks
 
 
@@ -285,6 +286,12 @@ class Article(models.Model):
     created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
     modified_at = models.DateTimeField(_("modified"), auto_now=True)
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    # The search document (articles.search): folded words, kept current by search.reindex(). The title alone
+    # tells title hits from others; the tsvector is filled on PostgreSQL only and GIN-indexed there (by a
+    # migration, since SQLite has no such index).
+    search_title = models.TextField(editable=False, default="")
+    search_text = models.TextField(editable=False, default="")
+    search_vector = SearchVectorField(editable=False, null=True)
 
     objects = ArticleQuerySet.as_manager()
 
@@ -339,7 +346,12 @@ class Article(models.Model):
             self.slug = slugify(self.title) or "bai-viet"
         if self.published_on:
             self.slug = _unique_slug(Article, self.slug, exclude_pk=self.pk, published_on=self.published_on)
-        super().save(*args, **kwargs)
+        update_fields = kwargs.get("update_fields")
+        # One transaction, so that no reader ever finds the row without its document.
+        with transaction.atomic(using=kwargs.get("using") or router.db_for_write(Article, instance=self)):
+            super().save(*args, **kwargs)
+            if update_fields is None or search.ARTICLE_FIELDS & set(update_fields):
+                search.reindex(self)
 
     def get_absolute_url(self):
         day = self.published_on or timezone.localdate()

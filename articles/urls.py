@@ -34,6 +34,7 @@ urlpatterns = [
     path("by-date/", views.by_date, name="by_date"),
     path("feeds/latest/", feeds.LatestArticlesFeed(), name="feed"),
     path("feeds/latest/atom/", feeds.LatestArticlesAtomFeed(), name="feed_atom"),
+    path("search/", views.SearchView.as_view(), name="search"),
     path("author/<slug:slug>/", views.AuthorView.as_view(), name="author"),
     path("tag/<slug:slug>/", views.TagView.as_view(), name="tag"),
     path("preview/<int:pk>/", views.preview, name="preview"),

@@ -19,7 +19,8 @@ from django.views.generic import DateDetailView, DayArchiveView, ListView, Month
 
 from sections.models import Section, navigation
 
-from . import previews, workflow
+from . import previews, search, workflow
+from .forms import SearchForm
 from .models import Article, Byline, Tag, ids_in_one_query
 
 SLUG = re.compile(r"[-a-zA-Z0-9_]+")
@@ -354,7 +355,8 @@ class CappedPaginator(Paginator):
 
     @cached_property
     def count(self):
-        return self.object_list[: self.per_page * self.max_pages].count()
+        # Without the order: it does not change how many there are, and a ranked order costs a sort.
+        return self.object_list.order_by()[: self.per_page * self.max_pages].count()
 
     @property
     def is_capped(self):
@@ -398,3 +400,41 @@ class TagView(ArticleListView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(tag=self.tag, **kwargs)
+
+
+class SearchView(ArticleListView):
+    """`/search/?q=…`: published articles having every word the reader typed, however it was accented."""
+
+    template_name = "articles/search.html"
+
+    def get(self, request, *args, **kwargs):
+        self.form = SearchForm(request.GET)
+        self.searched = self.form.cleaned_data["q"] if self.form.is_valid() else ""
+        self.query = search.parse(self.searched)
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        if not self.query:
+            return Article.objects.none()
+        articles = (
+            self.form.filter(Article.objects.published()).for_listing().with_bylines()
+        )  # results name their authors
+        # The page prints neither the body nor the document: leave them in the database.
+        return search.results(self.query, articles).defer(
+            "body", "search_title", "search_text", "search_vector"
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        articles = list(context["articles"])
+        for article in articles:
+            article.title_marked = search.highlight(article.title, self.query)
+            article.lead_marked = search.highlight(article.lead, self.query)
+        context.update(
+            articles=articles,
+            form=self.form,
+            query=self.query,
+            searched=self.searched,
+            extra_query=urlencode({name: value for name, value in self.form.data.items() if value}),
+        )
+        return context

@@ -30,10 +30,32 @@ def test_seed_bulk_fills_a_realistic_newsroom(client):
     response = client.get(article.get_absolute_url())
     assert response.status_code == 200 and article.title in response.content.decode()
     assert 'srcset="' in response.content.decode()  # the shared image pool has its renditions
+    # the search document written in bulk is exactly what articles.search computes for the article
+    from articles import search
+
+    for sample in published.filter(pull_quotes__isnull=False, photos__isnull=False)[:3]:
+        seeded = Article.objects.filter(pk=sample.pk).values("search_title", "search_text").get()
+        seeded_vector = _vector_text(sample.pk)
+        search.reindex(sample)
+        assert Article.objects.filter(pk=sample.pk).values("search_title", "search_text").get() == seeded
+        assert _vector_text(sample.pk) == seeded_vector
+    word = search.words(article.title)[-1]
+    assert client.get("/search/", {"q": word}).status_code == 200
+    assert (
+        article.title in client.get("/search/", {"q": " ".join(search.words(article.title))}).content.decode()
+    )
     # ids were written explicitly: the next ordinary insert must still get a fresh one
     assert make_article().pk > max(
         Article.objects.exclude(title__startswith="Bài viết số").values_list("pk", flat=True)
     )
+
+
+def _vector_text(pk):
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT search_vector::text FROM articles_article WHERE id = %s", [pk])
+        return cursor.fetchone()[0]
 
 
 def _plans(queries):

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.html import escape
 
-from articles import workflow
+from articles import search, workflow
 from articles.demo import images
 from articles.demo.newsroom import BYLINES, SECTIONS, WORKFLOW_ARTICLES, generated_articles
 from articles.demo.reference import OTHER_NEWS_ARTICLE, REFERENCE_ARTICLE
@@ -38,7 +38,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, articles, **options):
-        with transaction.atomic():
+        # Each article is indexed once, after its photos, quotes, bylines and tags, not after each of them.
+        with transaction.atomic(), search.deferred():
             sections = self.load_sections()
             bylines = self.load_bylines()
             self.accounts = self.load_accounts(bylines)

@@ -21,7 +21,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.html import escape
 
-from articles import renditions
+from articles import renditions, search
 from articles.demo import images
 from articles.demo.newsroom import (
     BODY_PARAGRAPHS,
@@ -75,6 +75,7 @@ class Command(BaseCommand):
     def handle(self, *args, articles, batch, years, seed, quiet, **options):
         self.rng = random.Random(seed)
         self.slugs = {}
+        self.folded = {}
         self.quiet = quiet
         started = time.monotonic()
         sections = self.ensure_sections()
@@ -124,7 +125,7 @@ class Command(BaseCommand):
         for name in names:
             if name not in existing:
                 Byline.objects.create(name=name, role="Phóng viên")
-        return list(Byline.objects.filter(name__in=names).values_list("pk", flat=True))
+        return list(Byline.objects.filter(name__in=names).values_list("pk", "name"))
 
     def ensure_tags(self):
         names = sorted({topic for templates in TOPICS.values() for _t, topic in templates} | set(PLACES))
@@ -168,33 +169,40 @@ class Command(BaseCommand):
             status = STATUSES[0] if rng.random() < 0.97 else rng.choice(STATUSES[1:])
             words = {"place": place}
             paragraphs = rng.sample(BODY_PARAGRAPHS, 3)
-            body = (
-                f"<p>{escape(paragraphs[0].format(**words))}</p><h2>{escape(rng.choice(SUBHEADINGS))}</h2>"
-                + "".join(f"<p>{escape(p.format(**words))}</p>" for p in paragraphs[1:])
+            subheading = rng.choice(SUBHEADINGS)
+            texts = [paragraphs[0].format(**words), subheading, *(p.format(**words) for p in paragraphs[1:])]
+            body = f"<p>{escape(texts[0])}</p><h2>{escape(subheading)}</h2>" + "".join(
+                f"<p>{escape(text)}</p>" for text in texts[2:]
             )
-            article_rows.append(
-                {
-                    "id": article_id,
-                    "title": title,
-                    "slug": f"{slugs[title]}-{article_id}",
-                    "lead": " ".join(s.format(**words) for s in rng.sample(LEAD_SENTENCES, 2)),
-                    "body": body,
-                    "status": status,
-                    "published_at": published_at,
-                    "published_on": published_at.astimezone(local).date(),
-                    "corrected_at": None,
-                    "correction_note": "",
-                    "created_at": published_at,
-                    "modified_at": published_at,
-                    "version": 1,
-                    "created_by_id": None,
-                    "section_id": section_id,
-                }
-            )
-            for position, byline_id in enumerate(rng.sample(bylines, rng.choice((1, 1, 2, 3)))):
+            lead = " ".join(s.format(**words) for s in rng.sample(LEAD_SENTENCES, 2))
+            row = {
+                "id": article_id,
+                "title": title,
+                "slug": f"{slugs[title]}-{article_id}",
+                "lead": lead,
+                "body": body,
+                "status": status,
+                "published_at": published_at,
+                "published_on": published_at.astimezone(local).date(),
+                "corrected_at": None,
+                "correction_note": "",
+                "created_at": published_at,
+                "modified_at": published_at,
+                "version": 1,
+                "created_by_id": None,
+                "section_id": section_id,
+            }
+            article_rows.append(row)
+            texts.append("")  # the correction note, in search.other_texts() order
+            named = []
+            for position, (byline_id, byline_name) in enumerate(
+                rng.sample(bylines, rng.choice((1, 1, 2, 3)))
+            ):
                 byline_rows.append({"position": position, "article_id": article_id, "byline_id": byline_id})
-            for tag_id, _name in rng.sample(tags, 2):
+                named.append(byline_name)
+            for tag_id, tag_name in rng.sample(tags, 2):
                 tag_rows.append({"content_object_id": article_id, "tag_id": tag_id})
+                named.append(tag_name)
             if rng.random() < 0.5:
                 name, width, height, widths = rng.choice(pool)
                 caption, alt_text = rng.choice(PHOTO_CAPTIONS)
@@ -213,6 +221,7 @@ class Command(BaseCommand):
                         "article_id": article_id,
                     }
                 )
+                texts += [photo_rows[-1]["caption"], "Xuân Việt"]
             if rng.random() < 0.2:
                 text, name, title_ = rng.choice(QUOTES)
                 quote_rows.append(
@@ -224,6 +233,8 @@ class Command(BaseCommand):
                         "article_id": article_id,
                     }
                 )
+                texts += [text, title_, name]
+            row.update(self.search_document(title, lead, texts + named, writer.postgres))
         with transaction.atomic():
             writer.skip_foreign_key_triggers()
             writer.write(Article, article_rows)
@@ -231,6 +242,35 @@ class Command(BaseCommand):
             writer.write(TaggedArticle, tag_rows, ids)
             writer.write(Photo, photo_rows, ids)
             writer.write(PullQuote, quote_rows, ids)
+
+    def search_document(self, title, lead, texts, postgres):
+        """The row's search fields as articles.search computes them, with the tsvector written out literally
+        (COPY cannot call to_tsvector); words are folded once per distinct text, as texts repeat a lot here."""
+        title_words, lead_words = self.words(title), self.words(lead)
+        other_words = [word for text in texts for word in self.words(text)]
+        fields = {
+            "search_title": f" {' '.join(title_words)} ",
+            "search_text": f" {' '.join(title_words + lead_words + other_words)} ",
+        }
+        if postgres:
+            positions = {}
+            for position, (word, weight) in enumerate(
+                [(w, "A") for w in title_words]
+                + [(w, "B") for w in lead_words]
+                + [(w, "C") for w in other_words],
+                start=1,
+            ):
+                positions.setdefault(word, []).append(f"{min(position, 16383)}{weight}")
+            fields["search_vector"] = " ".join(
+                f"'{word}':{','.join(marks)}" for word, marks in positions.items()
+            )
+        return fields
+
+    def words(self, text):
+        found = self.folded.get(text)
+        if found is None:
+            found = self.folded[text] = search.words(text)
+        return found
 
     def progress(self, done, total, started):
         if self.quiet:

@@ -1,0 +1,374 @@
+"""Search: the one module that knows how readers find articles, on PostgreSQL and on SQLite.
+
+Both databases see the same words. Python folds Vietnamese ("Đà Nẵng" -> "da nang", newsroom.vietnamese.fold) and
+cuts text into words for the stored document and for the reader's query alike, so a word one database finds, the
+other finds too:
+
+- PostgreSQL matches them in a weighted tsvector (A title, B lead, C everything else) under a GIN index, built with
+  the 'simple' configuration (Vietnamese has no stemmer) over unaccent(), and ranks with ts_rank.
+- SQLite keeps them as one space-delimited line and matches " word " with LIKE.
+- Both find title hits in a space-delimited copy of the title.
+
+The document is stored on the article row and recomputed by `reindex()` whenever the article or one of its
+children (photos, pull-quotes, bylines, tags) is saved or deleted. Publishing needs no reindex: every search starts
+from `Article.objects.published()`. docs/search.md tells the whole story."""
+
+import contextlib
+import contextvars
+import dataclasses
+import functools
+import re
+import unicodedata
+
+from django.apps import apps
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
+from django.db import connections
+from django.db.models import Case, F, Func, Q, TextField, Value, When
+from django.db.models.expressions import RawSQL
+from django.db.models.signals import post_delete, post_save, pre_save
+from django.dispatch import receiver
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+
+from newsroom.vietnamese import fold
+
+from .sanitizer import html_to_text
+
+MAX_QUERY_LENGTH = 200
+# Longer runs of letters are no words a reader types (pasted hashes, URLs without separators); PostgreSQL would
+# also drop words past 2047 bytes, and both engines must agree on what they drop.
+MAX_WORD_LENGTH = 60
+# The article's own fields that go into its document: saving only other fields (a status change) needs no reindex.
+ARTICLE_FIELDS = frozenset({"title", "lead", "body", "correction_note"})
+QUOTES = re.compile(r'["“”„]')
+_WORD = re.compile(r"[^\W_]+")
+
+
+def words(text):
+    """The folded words of `text`, as both engines index them: "Đà Nẵng, 2017!" -> ["da", "nang", "2017"]."""
+    return [word for word in _WORD.findall(fold(text or "")) if len(word) <= MAX_WORD_LENGTH]
+
+
+def clean(text):
+    """A reader's query made safe to keep and print: no control or format characters, at most 200 characters."""
+    text = text[: MAX_QUERY_LENGTH * 4]  # bound the work before looking at each character
+    kept = "".join(
+        " " if char.isspace() else char
+        for char in text
+        if char.isspace() or unicodedata.category(char)[0] != "C"
+    )
+    return " ".join(kept.split())[:MAX_QUERY_LENGTH].strip()
+
+
+@dataclasses.dataclass(frozen=True)
+class Query:
+    """What a reader asked for: terms that must all appear; a term is one word or a quoted run of words."""
+
+    terms: tuple[tuple[str, ...], ...] = ()
+
+    def __bool__(self):
+        return bool(self.terms)
+
+    def as_phrase(self):
+        """All the words in the order typed, as one term: what a reader most likely means."""
+        return Query(((*(word for term in self.terms for word in term),),))
+
+
+def parse(text):
+    """`nhiệm vụ "Quảng Ninh"` -> terms ("nhiem",), ("vu",), ("quang", "ninh"). Punctuation alone asks nothing."""
+    terms = []
+    # Split on quotes: odd pieces were inside a pair (an unclosed quote runs to the end, as a reader means it).
+    for number, piece in enumerate(QUOTES.split(text)):
+        found = words(piece)
+        candidates = ([tuple(found)] if found else []) if number % 2 else [(word,) for word in found]
+        terms += [term for term in candidates if term not in terms]
+    return Query(tuple(terms))
+
+
+# Searching.
+
+
+# Ranking reads each candidate's whole document, and a word found in nearly every article ("tỉnh") would mean
+# reading a hundred thousand of them (1.4 s at 100,000 articles). The candidates are the newest RANK_WINDOW
+# matches, as many as the results a reader can page through (CappedPaginator); older news is one more word or a
+# date range away.
+RANK_WINDOW = 1000
+
+
+def results(query, articles):
+    """The articles of `articles` having every term of `query`, best first.
+
+    Title hits first (every term in the title), then articles with the reader's words side by side in the order
+    typed ("da nang" is Đà Nẵng, not "đã nâng": Vietnamese writes a word a syllable), then, on PostgreSQL, by
+    ts_rank; newest first among equals.
+    """
+    if not query:
+        return articles.none()
+    postgresql = connections[articles.db].vendor == "postgresql"
+    newest = articles.filter(_having(query, postgresql)).order_by("-published_at", "-pk").values("pk")
+    candidates = articles.filter(pk__in=newest[:RANK_WINDOW])
+    ranks = {"title_hit": _hit(Q(*(Q(search_title__contains=_spaced(term)) for term in query.terms)))}
+    if len(query.terms) > 1:
+        ranks["phrase_hit"] = _hit(_having(query.as_phrase(), postgresql))
+    if postgresql:
+        ranks["rank"] = SearchRank(F("search_vector"), _tsquery(query))
+    return candidates.alias(**ranks).order_by(*(f"-{name}" for name in ranks), "-published_at", "-pk")
+
+
+def _having(query, postgresql):
+    """Every term of `query` in the document: the GIN index on PostgreSQL, " word " in the text on SQLite."""
+    if postgresql:
+        return Q(search_vector=_tsquery(query))
+    return Q(*(Q(search_text__contains=_spaced(term)) for term in query.terms))
+
+
+def _hit(condition):
+    return Case(When(condition, then=Value(1)), default=Value(0))
+
+
+def _spaced(words):
+    """Words as the text columns store them, a space on each side: " quang ninh " never matches "quang ninhx"."""
+    return f" {' '.join(words)} "
+
+
+def _tsquery(query):
+    """`('quang' <-> 'ninh') & ('vu')`: the words of a term side by side, the terms all required.
+
+    The lexemes are folded word characters (no quote or operator can reach the query syntax); unaccent() folds
+    them once more exactly as it folded the document, for the letters NFKD leaves alone (ø, æ, ł).
+    """
+    text = " & ".join("(" + " <-> ".join(f"'{word}'" for word in term) + ")" for term in query.terms)
+    return _TsQuery(_unaccent(text), search_type="raw", config="simple")
+
+
+class _TsQuery(SearchQuery):
+    """to_tsquery() in a scalar subquery: computed once per search, and matched through the GIN index.
+
+    Written inline, the STABLE unaccent() would run for every row looked at. And a tsquery PostgreSQL can read
+    when planning invites it to walk the newest articles instead for a word it knows to be common, reading and
+    decompressing each one's document on the way: at 100,000 articles that was 2-4 times slower than the index
+    for every word but the very commonest (docs/search.md).
+    """
+
+    template = "(SELECT %(function)s(%(expressions)s))"
+
+
+def _unaccent(text):
+    return Func(Value(text), function="unaccent", output_field=TextField())
+
+
+# Highlighting.
+
+
+@functools.lru_cache(maxsize=4096)
+def _fold_char(char):
+    return fold(char)
+
+
+def highlight(text, query):
+    """`text` escaped for HTML, each match of `query` in <mark>: "Đà <b>Nẵng" + "da nang" -> "<mark>Đà &lt;b&gt;Nẵng…".
+
+    Matching happens on the folded text, which may be longer or shorter than the original ("ß" -> "ss", a
+    combining accent -> nothing), so it is built character by character with a map back to the original. Every
+    piece of the original is escaped on the way out: searching "amp" or "lt" can never split an entity.
+    """
+    if not text:
+        return ""
+    pieces = [_fold_char(char) for char in text]
+    origin = [index for index, piece in enumerate(pieces) for _char in piece]
+    tokens = list(_WORD.finditer("".join(pieces)))
+    found = [token.group() for token in tokens]
+    spans = []
+    for term in query.terms:
+        for first, word in enumerate(found):
+            if word == term[0] and tuple(found[first : first + len(term)]) == term:
+                start, end = (
+                    origin[tokens[first].start()],
+                    origin[tokens[first + len(term) - 1].end() - 1] + 1,
+                )
+                while end < len(text) and not pieces[end]:  # keep trailing combining marks with their letter
+                    end += 1
+                spans.append((start, end))
+    marked, position = [], 0
+    for start, end in _merged(spans, text):
+        marked += [escape(text[position:start]), "<mark>", escape(text[start:end]), "</mark>"]
+        position = end
+    marked.append(escape(text[position:]))
+    return mark_safe("".join(marked))  # noqa: S308 - every piece of the input went through escape()
+
+
+def _merged(spans, text):
+    """Overlapping spans, and spans only a space apart, as one: "<mark>Quảng Ninh</mark>", not two marks."""
+    merged = []
+    for start, end in sorted(spans):
+        if merged and (start <= merged[-1][1] or text[merged[-1][1] : start].isspace()):
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+# The stored document.
+
+
+def search_fields(vendor):
+    """The Article columns that hold the document on this database."""
+    return (
+        ["search_title", "search_text", "search_vector"]
+        if vendor == "postgresql"
+        else ["search_title", "search_text"]
+    )
+
+
+def document(title, lead, texts, vendor):
+    """The stored search fields of an article: its title, its lead, and every other text printed with it."""
+    title_words, lead_words = words(title), words(lead)
+    other_words = [word for text in texts for word in words(text)]
+    fields = {
+        "search_title": _spaced(title_words),
+        "search_text": _spaced(title_words + lead_words + other_words),
+    }
+    if vendor == "postgresql":
+        parts = [" ".join(title_words), " ".join(lead_words), " ".join(other_words)]
+        fields["search_vector"] = RawSQL(_VECTOR_SQL, parts, output_field=SearchVectorField())
+    return fields
+
+
+# Weighted by where the words stand. Raw SQL rather than SearchVector(): a bulk insert compiles it per row.
+_VECTOR_SQL = " || ".join(
+    f"setweight(to_tsvector('simple', unaccent(%s)), '{weight}')" for weight in ("A", "B", "C")
+)
+
+
+def other_texts(article):
+    """Everything printed with the article but its title and lead: the body's text (not its markup), the
+    correction note, captions and credits, pull-quotes, bylines and tags."""
+    texts = [html_to_text(article.body), article.correction_note]
+    for photo in article.photos.all():
+        texts += [photo.caption, photo.credit]
+    for quote in article.pull_quotes.all():
+        texts += [quote.text, quote.attribution_title, quote.attribution_name]
+    texts += [link.byline.name for link in article.byline_links.all()]
+    texts += [item.tag.name for item in sorted(article.tagged_items.all(), key=lambda item: item.pk)]
+    return texts
+
+
+def reindex(article):
+    """Recompute one article's stored document from its row and its children (at the end of `deferred()`)."""
+    _reindex(type(article), article._state.db or "default", article.pk)
+
+
+def _reindex(model, db, pk):
+    pending = _pending.get()
+    if pending is not None:
+        pending.setdefault((model, db), set()).add(pk)
+    else:
+        reindex_many(model._default_manager.using(db).filter(pk=pk))
+
+
+_pending = contextvars.ContextVar("search_pending", default=None)
+
+
+@contextlib.contextmanager
+def deferred():
+    """Reindex each article touched inside once, on the way out: for loads that save many children per article."""
+    if _pending.get() is not None:  # already inside one: the outermost reindexes
+        yield
+        return
+    pending = {}
+    token = _pending.set(pending)
+    try:
+        yield
+    finally:
+        _pending.reset(token)
+    for (model, db), pks in pending.items():
+        reindex_many(model._default_manager.using(db).filter(pk__in=pks))
+
+
+def reindex_many(articles, batch_size=500):
+    """Recompute the stored document of every article in `articles`, a batch at a time; returns how many.
+
+    Works on the migrations' historical models too: it reads only the fields and relations the document is made of.
+    """
+    model, db = articles.model, articles.db
+    vendor = connections[db].vendor
+    fields = search_fields(vendor)
+    articles = (
+        articles.order_by("pk")
+        .only("pk", "title", "lead", "body", "correction_note")
+        .prefetch_related("photos", "pull_quotes", "byline_links__byline", "tagged_items__tag")
+    )
+    done, last_pk = 0, None
+    while True:
+        batch = list((articles if last_pk is None else articles.filter(pk__gt=last_pk))[:batch_size])
+        for article in batch:
+            for name, value in document(article.title, article.lead, other_texts(article), vendor).items():
+                setattr(article, name, value)
+        if batch:
+            model._default_manager.using(db).bulk_update(batch, fields)
+            done, last_pk = done + len(batch), batch[-1].pk
+        if len(batch) < batch_size:
+            return done
+
+
+# Keeping the document current. The children are saved after the article (admin inlines, taggit), so each of
+# their saves and deletes reindexes the article they belong to.
+
+# The fields of each child that reach the document: a save that touches only others (a photo's renditions, a
+# byline's position) changes nothing searchable.
+CHILD_FIELDS = {
+    "articles.Photo": ("article", {"article", "caption", "credit"}),
+    "articles.PullQuote": ("article", {"article", "text", "attribution_name", "attribution_title"}),
+    "articles.ArticleByline": ("article", {"article", "byline"}),
+    "articles.TaggedArticle": ("content_object", {"content_object", "tag"}),
+}
+
+
+def _article_model():
+    return apps.get_model("articles", "Article")
+
+
+def _reindex_parent(sender, instance):
+    link, _fields = CHILD_FIELDS[sender._meta.label]
+    _reindex(_article_model(), instance._state.db or "default", getattr(instance, f"{link}_id"))
+
+
+def _child_saved(sender, instance, raw=False, update_fields=None, **kwargs):
+    _link, fields = CHILD_FIELDS[sender._meta.label]
+    if raw or (update_fields is not None and not fields & set(update_fields)):
+        return  # fixtures carry their documents; this save changed nothing searchable
+    _reindex_parent(sender, instance)
+
+
+def _child_deleted(sender, instance, origin=None, **kwargs):
+    if getattr(origin, "model", type(origin)) is _article_model():
+        return  # the article itself is going: nothing left to index
+    _reindex_parent(sender, instance)
+
+
+for _label in CHILD_FIELDS:
+    post_save.connect(_child_saved, sender=_label, dispatch_uid=f"search-saved-{_label}")
+    post_delete.connect(_child_deleted, sender=_label, dispatch_uid=f"search-deleted-{_label}")
+
+
+@receiver(pre_save, sender="articles.Byline", dispatch_uid="search-byline-name")
+@receiver(pre_save, sender="articles.Tag", dispatch_uid="search-tag-name")
+def _remember_name(sender, instance, raw=False, **kwargs):
+    """Renaming a byline or a tag changes the documents of its articles; other edits (a bio, a photo) do not."""
+    if raw or instance.pk is None:
+        return
+    instance._search_name_before = (
+        sender._default_manager.filter(pk=instance.pk).values_list("name", flat=True).first()
+    )
+
+
+@receiver(post_save, sender="articles.Byline", dispatch_uid="search-byline-renamed")
+def _byline_renamed(sender, instance, created, raw=False, **kwargs):
+    if not raw and not created and getattr(instance, "_search_name_before", instance.name) != instance.name:
+        reindex_many(_article_model()._default_manager.filter(byline_links__byline=instance))
+
+
+@receiver(post_save, sender="articles.Tag", dispatch_uid="search-tag-renamed")
+def _tag_renamed(sender, instance, created, raw=False, **kwargs):
+    if not raw and not created and getattr(instance, "_search_name_before", instance.name) != instance.name:
+        reindex_many(_article_model()._default_manager.filter(tagged_items__tag=instance))
