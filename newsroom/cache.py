@@ -17,11 +17,19 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
-from django.utils.http import http_date
+from django.utils.http import http_date, urlencode
 
 GENERATION_KEY = "newsroom:generation"
+# Every query parameter a public page reads. Anything else (utm_*, fbclid, typos) changes nothing on the page, so
+# it is left out of the cache key: a story shared with tracking tags is still one cache entry, not one per click.
+PAGE_PARAMETERS = ("q", "section", "from", "to", "author", "date", "page")
 # Caches that outlive a process restart must not resurrect old generations: start from the clock.
 _INITIAL_GENERATION = int(time.time())
+
+
+def page_query(request):
+    """The part of a request's query string that can change a public page, in a stable order."""
+    return urlencode([(name, value) for name in PAGE_PARAMETERS for value in request.GET.getlist(name)])
 
 
 def page_cache_settings():
@@ -147,7 +155,8 @@ class PageCacheMiddleware:
 
     @staticmethod
     def _key(request):
-        digest = hashlib.md5(request.get_full_path().encode(), usedforsecurity=False).hexdigest()
+        address = f"{request.path}?{page_query(request)}"
+        digest = hashlib.md5(address.encode(), usedforsecurity=False).hexdigest()
         return f"newsroom:page:{generation()}:{digest}"
 
     @staticmethod

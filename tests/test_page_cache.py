@@ -143,3 +143,12 @@ def test_without_anything_scheduled_pages_keep_the_configured_time(client, setti
         timezone.now() + datetime.timedelta(seconds=settings.NEWSROOM["PAGE_CACHE"]["SECONDS"] + 5)
     ):
         assert get(client, "/")["X-Page-Cache"] == "miss"
+
+
+def test_tracking_parameters_share_the_cached_page_and_are_not_echoed(client):
+    article = make_article(title="Tin được chia sẻ")
+    assert get(client, article.get_absolute_url())["X-Page-Cache"] == "miss"
+    shared = get(client, article.get_absolute_url() + "?utm_source=facebook&fbclid=IwAR0abc")
+    assert shared["X-Page-Cache"] == "hit"
+    assert "fbclid" not in shared.content.decode() and "utm_source" not in shared.content.decode()
+    assert get(client, "/?page=1")["X-Page-Cache"] == "miss"  # a parameter the page reads is its own entry

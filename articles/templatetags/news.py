@@ -9,6 +9,7 @@ from django.utils.http import urlencode
 from django.utils.translation import get_language, gettext, override
 
 from articles import seo
+from newsroom.cache import page_query
 
 register = template.Library()
 
@@ -114,10 +115,10 @@ def newsroom_zone():
 
 @register.simple_tag(takes_context=True)
 def translated_path(context, language):
-    """This page's address in another language, its query string kept: /2017/… <-> /en/2017/…"""
+    """This page's address in another language, what it shows kept: /2017/?page=2 <-> /en/2017/?page=2"""
     request = context["request"]
     path = translate_url(request.path, language)
-    query = request.GET.urlencode()
+    query = page_query(request)  # as the page cache keys it: a cached page carries nobody's tracking tags
     return f"{path}?{query}" if query else path
 
 
