@@ -274,7 +274,12 @@ class Article(models.Model):
     related = models.ManyToManyField(
         "self", symmetrical=False, blank=True, verbose_name=_("related articles")
     )
-    tags = TaggableManager(_("tags"), through=TaggedArticle, blank=True)
+    tags = TaggableManager(
+        _("tags"),
+        through=TaggedArticle,
+        blank=True,
+        help_text=_("Topics, separated by commas: “Quảng Ninh, Cải cách hành chính”."),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("created by"),

@@ -3,11 +3,18 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path, re_path
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 from django.views.static import serve
 
 from articles import sitemaps
 
 from . import views
+
+# The admin is the newsroom's own desk, named for the paper rather than for Django.
+admin.site.site_header = format_lazy("{} · {}", settings.NEWSROOM["SITE_NAME"], _("Newsroom"))
+admin.site.site_title = format_lazy("{} · {}", settings.NEWSROOM["SITE_NAME"], _("Newsroom"))
+admin.site.index_title = _("Editorial desk")
 
 handler500 = "newsroom.views.server_error"
 
