@@ -1,5 +1,6 @@
 """The production cache backend against a real Redis: the page cache and its generation work through it."""
 
+import os
 import shutil
 import socket
 import subprocess
@@ -25,8 +26,10 @@ def _answers(port):
 @pytest.fixture(scope="session")
 def redis_url():
     """Redis on 127.0.0.1:6379 when it answers, else a throwaway redis-server on a free port."""
+    # One database number per pytest-xdist worker: each test clears its own.
+    database = 12 + int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0) % 4
     if _answers(6379):
-        yield "redis://127.0.0.1:6379/13"
+        yield f"redis://127.0.0.1:6379/{database}"
         return
     assert shutil.which("redis-server"), "no Redis on 127.0.0.1:6379 and no redis-server to start one"
     with socket.socket() as sock:
@@ -36,7 +39,7 @@ def redis_url():
     deadline = time.monotonic() + 10
     while not _answers(port) and time.monotonic() < deadline:
         time.sleep(0.1)
-    yield f"redis://127.0.0.1:{port}/13"
+    yield f"redis://127.0.0.1:{port}/{database}"
     server.terminate()
     server.wait(timeout=10)
 
