@@ -201,6 +201,43 @@ class TransitionForm(forms.Form):
         }
 
 
+def section_choice():
+    """An optional section, chosen by its slug as the address carries it (`?section=dia-phuong`)."""
+    return forms.ModelChoiceField(
+        label=_("Section"),
+        queryset=Section.objects.all(),
+        to_field_name="slug",
+        required=False,
+        empty_label=_("All sections"),
+        error_messages={"invalid_choice": _("There is no such section.")},
+    )
+
+
+def iso_date(label, required=False, required_message=None):
+    """A day typed as YYYY-MM-DD, as the native date input sends it."""
+    error_messages = {"required": required_message} if required_message else {}
+    return forms.DateField(
+        label=label,
+        required=required,
+        input_formats=["%Y-%m-%d"],
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"invalid": _("Enter a real date as YYYY-MM-DD, e.g. 2017-09-29."), **error_messages},
+    )
+
+
+class ByDateForm(forms.Form):
+    """The "Xem tin theo ngày" form: a day that has come, and optionally a section."""
+
+    date = iso_date(_("Date"), required=True, required_message=_("Choose a date."))
+    section = section_choice()
+
+    def clean_date(self):
+        date = self.cleaned_data["date"]
+        if date > timezone.localdate():
+            raise forms.ValidationError(_("That day has not come yet; choose today or an earlier date."))
+        return date
+
+
 class SearchForm(forms.Form):
     """`/search/?q=…&section=…&from=YYYY-MM-DD&to=YYYY-MM-DD&author=…`: the words and optional filters."""
 
@@ -214,28 +251,9 @@ class SearchForm(forms.Form):
             attrs={"type": "search", "maxlength": search.MAX_QUERY_LENGTH, "placeholder": _("e.g. nhiem vu")}
         ),
     )
-    section = forms.ModelChoiceField(
-        label=_("Section"),
-        queryset=Section.objects.all(),
-        to_field_name="slug",
-        required=False,
-        empty_label=_("All sections"),
-        error_messages={"invalid_choice": _("There is no such section.")},
-    )
-    date_from = forms.DateField(
-        label=_("From"),
-        required=False,
-        input_formats=["%Y-%m-%d"],
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        error_messages={"invalid": _("Enter a real date as YYYY-MM-DD, e.g. 2017-09-29.")},
-    )
-    date_to = forms.DateField(
-        label=_("To"),
-        required=False,
-        input_formats=["%Y-%m-%d"],
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        error_messages={"invalid": _("Enter a real date as YYYY-MM-DD, e.g. 2017-09-29.")},
-    )
+    section = section_choice()
+    date_from = iso_date(_("From"))
+    date_to = iso_date(_("To"))
     author = forms.ModelChoiceField(
         label=_("Author"),
         queryset=Byline.objects.all(),

@@ -2,7 +2,6 @@ import calendar
 import datetime
 import re
 
-from django import forms
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.db.models.functions import TruncDay, TruncMonth
@@ -20,7 +19,7 @@ from django.views.generic import DateDetailView, DayArchiveView, ListView, Month
 from sections.models import Section, navigation
 
 from . import previews, search, workflow
-from .forms import SearchForm
+from .forms import ByDateForm, SearchForm
 from .models import Article, Byline, Tag, ids_in_one_query
 
 SLUG = re.compile(r"[-a-zA-Z0-9_]+")
@@ -275,31 +274,6 @@ def shared_preview(request, token):
         raise Http404
     article = get_object_or_404(Article.objects.for_page(), pk=link.article_id)
     return _preview_response(request, article, link=link)
-
-
-class ByDateForm(forms.Form):
-    date = forms.DateField(
-        label=_("Date"),
-        input_formats=["%Y-%m-%d"],
-        error_messages={
-            "required": _("Choose a date."),
-            "invalid": _("Enter a real date as YYYY-MM-DD, e.g. 2017-09-29."),
-        },
-    )
-    section = forms.ModelChoiceField(
-        label=_("Section"),
-        queryset=Section.objects.all(),
-        to_field_name="slug",
-        required=False,
-        empty_label=_("All sections"),
-        error_messages={"invalid_choice": _("There is no such section.")},
-    )
-
-    def clean_date(self):
-        date = self.cleaned_data["date"]
-        if date > timezone.localdate():
-            raise forms.ValidationError(_("That day has not come yet; choose today or an earlier date."))
-        return date
 
 
 def by_date(request):
