@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from django.views.generic import DateDetailView, DayArchiveView, ListView, MonthArchiveView, YearArchiveView
 
+from newsroom.cache import fragment
 from sections.models import Section, navigation
 
 from . import previews, search, workflow
@@ -184,7 +185,10 @@ class ArticleDetailView(PublishedArticleMixin, DateDetailView):
 
 def article_page_context(article):
     """What templates/articles/article_detail.html prints besides the article: the reader's page and previews."""
-    return {"article": article, "current_section_slug": article.section.slug, **surroundings(article)}
+    # The blocks around an article cost more than the article itself, change only when the site does, and are
+    # the same in both languages and whatever the query string: a cached fragment, kept fresh like the pages.
+    around = fragment(f"surroundings:{article.pk}", lambda: surroundings(article))
+    return {"article": article, "current_section_slug": article.section.slug, **around}
 
 
 RELATED_COUNT = 4
