@@ -202,16 +202,25 @@ class ArticleAdmin(ArticleWorkflowViews, admin.ModelAdmin):
     @staticmethod
     def _link_conflict_error(form, article, conflict):
         """The refusal names where the refused submission went: links to the diff and to the saved version."""
-        newest = article.revisions.exclude(kind=Revision.Kind.REJECTED).order_by("-pk").first()
-        compare = reverse("admin:articles_article_compare", args=[article.pk])
-        message = format_html(
-            '{} <a href="{}">{}</a> · <a href="{}">{}</a>',
-            CONFLICT_MESSAGE % {"opened": conflict.opened or "?", "current": conflict.current},
-            f"{compare}?a={newest.pk}&b={conflict.rejected.pk}",
-            gettext("Compare your changes with the saved version"),
+        refusal = CONFLICT_MESSAGE % {"opened": conflict.opened or "?", "current": conflict.current}
+        saved = format_html(
+            '<a href="{}">{}</a>',
             reverse("admin:articles_article_change", args=[article.pk]),
             gettext("Open the saved version"),
         )
+        newest = article.revisions.exclude(kind=Revision.Kind.REJECTED).order_by("-pk").first()
+        if newest is None:
+            # Imported or bulk-seeded articles have no revision of their own yet: nothing to compare with.
+            message = format_html("{} {}", refusal, saved)
+        else:
+            compare = reverse("admin:articles_article_compare", args=[article.pk])
+            message = format_html(
+                '{} <a href="{}">{}</a> · {}',
+                refusal,
+                f"{compare}?a={newest.pk}&b={conflict.rejected.pk}",
+                gettext("Compare your changes with the saved version"),
+                saved,
+            )
         form.errors[NON_FIELD_ERRORS] = form.error_class([message], error_class="nonfield")
 
     def _workflow_context(self, request, article):
