@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from taggit.models import Tag as UnusedTaggitTag
 
 from . import previews, revisions, workflow
 from .admin_views import ArticleWorkflowViews
@@ -52,6 +53,13 @@ class PullQuoteInline(admin.StackedInline):
     model = PullQuote
     extra = 0
     fields = ["text", "attribution_name", "attribution_title", "placement"]
+
+
+# Articles are tagged with articles.Tag (through TaggedArticle); taggit's own tag table stays empty. Its admin
+# would only add a second "Tags" page and a merge view that checks no permission at all (any staff member could
+# create and merge tags there), so it is taken out.
+if admin.site.is_registered(UnusedTaggitTag):
+    admin.site.unregister(UnusedTaggitTag)
 
 
 @admin.register(Article)
