@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint fmt migrations-check install browser bench backup restore
+.PHONY: run test lint fmt migrations-check install browser bench load backup restore
 
 # Reinstall only when pyproject.toml changed: a cold install costs ~20 s here and pip's cache does not help.
 $(STAMP): pyproject.toml
@@ -41,6 +41,11 @@ migrations-check: $(STAMP)
 # A benchmark, not a test: the production stack under wrk (BENCH_ARTICLES, default 100000). See docs/performance.md.
 bench: $(STAMP)
 	$(BIN)/python scripts/bench
+
+# Not a test either: 64 readers on gunicorn + PostgreSQL while an editor publishes and corrects (LOAD_ARTICLES,
+# default 20000; LOAD_SECONDS, default 60); fails on any error. See docs/operations.md.
+load: $(STAMP)
+	$(BIN)/python scripts/load
 
 # Operations on an installed site (no reinstall first): docs/operations.md.
 backup:

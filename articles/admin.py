@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from taggit.models import Tag as UnusedTaggitTag
 
 from . import previews, revisions, workflow
 from .admin_views import ArticleWorkflowViews
@@ -52,6 +53,13 @@ class PullQuoteInline(admin.StackedInline):
     model = PullQuote
     extra = 0
     fields = ["text", "attribution_name", "attribution_title", "placement"]
+
+
+# Articles are tagged with articles.Tag (through TaggedArticle); taggit's own tag table stays empty. Its admin
+# would only add a second "Tags" page and a merge view that checks no permission at all (any staff member could
+# create and merge tags there), so it is taken out.
+if admin.site.is_registered(UnusedTaggitTag):
+    admin.site.unregister(UnusedTaggitTag)
 
 
 @admin.register(Article)
@@ -202,16 +210,25 @@ class ArticleAdmin(ArticleWorkflowViews, admin.ModelAdmin):
     @staticmethod
     def _link_conflict_error(form, article, conflict):
         """The refusal names where the refused submission went: links to the diff and to the saved version."""
-        newest = article.revisions.exclude(kind=Revision.Kind.REJECTED).order_by("-pk").first()
-        compare = reverse("admin:articles_article_compare", args=[article.pk])
-        message = format_html(
-            '{} <a href="{}">{}</a> · <a href="{}">{}</a>',
-            CONFLICT_MESSAGE % {"opened": conflict.opened or "?", "current": conflict.current},
-            f"{compare}?a={newest.pk}&b={conflict.rejected.pk}",
-            gettext("Compare your changes with the saved version"),
+        refusal = CONFLICT_MESSAGE % {"opened": conflict.opened or "?", "current": conflict.current}
+        saved = format_html(
+            '<a href="{}">{}</a>',
             reverse("admin:articles_article_change", args=[article.pk]),
             gettext("Open the saved version"),
         )
+        newest = article.revisions.exclude(kind=Revision.Kind.REJECTED).order_by("-pk").first()
+        if newest is None:
+            # Imported or bulk-seeded articles have no revision of their own yet: nothing to compare with.
+            message = format_html("{} {}", refusal, saved)
+        else:
+            compare = reverse("admin:articles_article_compare", args=[article.pk])
+            message = format_html(
+                '{} <a href="{}">{}</a> · {}',
+                refusal,
+                f"{compare}?a={newest.pk}&b={conflict.rejected.pk}",
+                gettext("Compare your changes with the saved version"),
+                saved,
+            )
         form.errors[NON_FIELD_ERRORS] = form.error_class([message], error_class="nonfield")
 
     def _workflow_context(self, request, article):

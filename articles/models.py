@@ -461,6 +461,14 @@ class ArticleByline(models.Model):
         return str(self.byline)
 
 
+def _delete_files_after_commit(image, widths, using=None):
+    """Files go only once the rows that stop pointing at them are committed: a save that fails half-way and rolls
+    back must find the previous photo's file still there."""
+    transaction.on_commit(
+        lambda: renditions.delete_files(image, widths), using=using or router.db_for_write(Photo)
+    )
+
+
 def photo_upload_to(instance, filename):
     """Server-chosen names: never the reporter's path, never an overwrite."""
     extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "jpg"
@@ -531,13 +539,13 @@ class Photo(models.Model):
             self.renditions = renditions.make_renditions(self.image)
             super().save(update_fields=["renditions"])
         if replaced and replaced.image and replaced.image.name != self.image.name:
-            renditions.delete_files(replaced.image, replaced.renditions)
+            _delete_files_after_commit(replaced.image, replaced.renditions, kwargs.get("using"))
 
     def delete(self, *args, **kwargs):
         image, widths = self.image, list(self.renditions)
         result = super().delete(*args, **kwargs)
         if image:
-            renditions.delete_files(image, widths)
+            _delete_files_after_commit(image, widths, kwargs.get("using"))
         return result
 
     @property

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
 from django.core.cache.backends.redis import RedisCacheClient
+from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 from django.utils import timezone
@@ -44,8 +45,19 @@ def generation() -> int:
     return value
 
 
-def bump_generation(**_signal_kwargs):
-    """Make every cached page and fragment stale at once."""
+def bump_generation(using=None, **_signal_kwargs):
+    """Make every cached page and fragment stale at once: now, and again when the transaction commits.
+
+    Between a write and its commit, readers still read the old rows; a page rendered in that moment would be
+    stored under the new generation and outlive the change. The second bump, after the commit, retires it.
+    """
+    _bump()
+    if transaction.get_connection(using).in_atomic_block:
+        # robust: the change is committed by then; a cache that fails to answer must not turn it into an error.
+        transaction.on_commit(_bump, using=using, robust=True)
+
+
+def _bump():
     try:
         cache.incr(GENERATION_KEY)
     except ValueError:  # not there yet (or evicted): any new value differs from what keys were built with

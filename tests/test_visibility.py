@@ -1,11 +1,15 @@
-"""Drafts, articles in review, approved, unpublished or scheduled: on no public page, feed or sitemap."""
+"""Drafts, articles in review, approved, unpublished or scheduled: on no public page, feed or sitemap.
+
+Who may open which address (previews, shared links, the admin) is tests/test_permissions_matrix.py; here is what
+the pages readers can open let through.
+"""
 
 import datetime
 
 import pytest
 from django.utils import timezone
 
-from articles.models import Status
+from articles.models import Article, Status
 
 from .factories import make_article, make_byline, make_photo, make_section, uploaded_image
 
@@ -46,7 +50,26 @@ def hidden_everywhere():
             published_at=timezone.now() + datetime.timedelta(hours=1),
         )
     )
+    # A tag and a byline that only hidden articles carry, and a day on which only hidden articles fall.
+    secret_byline = make_byline(name="Người viết bí mật", slug="nguoi-viet-bi-mat")
+    lonely_day = published_at - datetime.timedelta(days=5)
+    for article in hidden:
+        article.tags.add("Chuyện chưa kể")
+        article.byline_links.create(byline=secret_byline, position=1)
+    hidden.append(
+        make_article(
+            section=section, title=f"{HIDDEN} lonely draft", status=Status.DRAFT, published_at=lonely_day
+        )
+    )
     visible.related.add(*hidden)
+    # An article of another section, a day older: its "other news" block fills up with the newer articles of the
+    # hidden ones' section.
+    elsewhere = make_article(
+        section=make_section(name="Thể thao", slug="the-thao"),
+        title="Tin thể thao",
+        published_at=published_at - datetime.timedelta(days=1),
+    )
+    elsewhere.related.add(*hidden)
     return visible, hidden
 
 
@@ -72,6 +95,19 @@ def test_drafts_scheduled_and_unpublished_articles_appear_on_no_public_page(clie
         "/sitemap-sections.xml",
         "/sitemap-articles.xml",
         "/news-sitemap.xml",
+        # Search finds every word of the hidden titles (folded and accented), yet shows none of them.
+        "/search/?q=bai+khong+duoc+lo",
+        "/search/?q=B%C3%80I+KH%C3%94NG&section=dia-phuong",
+        "/search/?q=lo&author=le-tung",
+        "/en/search/?q=bai+khong+duoc+lo",
+        # Another section's article: its related, other-news and latest blocks.
+        Article.objects.get(title="Tin thể thao").get_absolute_url(),
+        "/the-thao/",
+        # Pages of a tag and a byline that only hidden articles carry.
+        "/tag/chuyen-chua-ke/",
+        "/author/nguoi-viet-bi-mat/",
+        "/en/dia-phuong/",
+        "/en/tag/quang-ninh/",
     ]
     for url in urls:
         response = client.get(url)
@@ -98,3 +134,23 @@ def test_the_update_stamp_ignores_scheduled_articles(client, hidden_everywhere):
     html = client.get("/").content.decode()
     stamp = timezone.localtime(visible.published_at)
     assert f'Cập nhật <time datetime="{stamp.isoformat()}">{stamp:%H:%M | %d/%m/%Y}</time> (GMT+7)' in html
+
+
+def test_a_day_with_only_hidden_articles_has_no_archive(client, hidden_everywhere):
+    _visible, hidden = hidden_everywhere
+    lonely = timezone.localtime(hidden[-1].published_at)
+    for response in (
+        client.get(f"/{lonely:%Y/%m/%d}/"),
+        client.get(f"/by-date/?date={lonely:%Y-%m-%d}", follow=True),
+    ):
+        html = response.content.decode()
+        assert response.status_code == 200 and '<p class="empty">' in html
+        assert HIDDEN not in html
+    assert f'href="/{lonely:%Y/%m/%d}/"' not in client.get(f"/{lonely:%Y/%m}/").content.decode()
+
+
+def test_search_finds_the_published_article_beside_the_hidden_ones(client, hidden_everywhere):
+    """The hidden articles' absence from the results above is the filter's doing, not a search that finds nothing."""
+    html = client.get("/search/?q=bai+da+dang").content.decode()
+    assert "Bài đã đăng" in html
+    assert HIDDEN not in html

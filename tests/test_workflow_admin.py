@@ -314,6 +314,29 @@ def test_a_save_after_a_workflow_step_is_a_conflict_too(
     assert Article.objects.get(pk=article.pk).status == Status.DRAFT
 
 
+def test_a_conflict_on_an_article_without_revisions_is_refused_not_500(editor, second_editor, admin_form):
+    """Bulk-seeded and imported articles have no revision yet: the refusal links to the saved version only."""
+    article = make_article_in("published", title="Bài nhập từ kho cũ")
+    assert not article.revisions.exists()
+    first, second = Client(), Client()
+    first.force_login(editor)
+    second.force_login(second_editor)
+    first_data, second_data = (
+        admin_form(first.get(change_url(article))),
+        admin_form(second.get(change_url(article))),
+    )
+    Article.objects.filter(pk=article.pk).update(
+        version=article.version + 1
+    )  # a save made elsewhere (a script)
+    refused = second.post(change_url(article), {**second_data, "title": "Tiêu đề của anh Tùng"})
+    assert refused.status_code == 200
+    html = refused.content.decode()
+    assert f'href="{change_url(article)}">Mở bản đã lưu</a>' in html
+    assert reverse("admin:articles_article_compare", args=[article.pk]) not in html
+    assert article.revisions.get().kind == Revision.Kind.REJECTED  # what he typed is kept all the same
+    assert first_data["title"] == Article.objects.get(pk=article.pk).title == "Bài nhập từ kho cũ"
+
+
 def test_saves_one_after_another_are_no_conflict(editor_client, reporter, admin_form):
     article = make_article_in("draft", author=reporter)
     for title in ("Lần một", "Lần hai", "Lần ba"):
