@@ -177,7 +177,15 @@ class ArticleDetailView(PublishedArticleMixin, DateDetailView):
     context_object_name = "article"
 
     def get_queryset(self):
-        return Article.objects.published().for_page()
+        # Only whether it is there: published, of that day, with that slug (one query, a 404 otherwise).
+        return Article.objects.published().only("pk")
+
+    def get_object(self, queryset=None):
+        found = super().get_object(queryset)
+        # The article with everything it prints (section, bylines, photos, pull-quotes, tags: five queries) is
+        # the same for every reader until someone edits it, and every edit changes the cache generation: a
+        # cached fragment, like the blocks around it. Whether readers may see it is asked of the database above.
+        return fragment(f"article:{found.pk}", lambda: Article.objects.for_page().get(pk=found.pk))
 
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), **article_page_context(self.object)}

@@ -9,10 +9,12 @@ edit to appear: cached entries never outlive the next scheduled publication time
 import hashlib
 import time
 
+from asgiref.local import Local
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
 from django.core.cache.backends.redis import RedisCacheClient
+from django.core.signals import request_finished, request_started
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
@@ -24,8 +26,6 @@ GENERATION_KEY = "newsroom:generation"
 # Every query parameter a public page reads. Anything else (utm_*, fbclid, typos) changes nothing on the page, so
 # it is left out of the cache key: a story shared with tracking tags is still one cache entry, not one per click.
 PAGE_PARAMETERS = ("q", "section", "from", "to", "author", "date", "page")
-# Caches that outlive a process restart must not resurrect old generations: start from the clock.
-_INITIAL_GENERATION = int(time.time())
 
 
 def page_query(request):
@@ -37,11 +37,37 @@ def page_cache_settings():
     return settings.NEWSROOM["PAGE_CACHE"]
 
 
+# Within one request the generation is read once: a page asks for it for its own key and for each fragment, and
+# every read is a round trip to Redis. A change made by another process mid-request then shows from the next
+# request on, and the page stays consistent with itself; a change made by this request forgets the memo.
+_request = Local()
+
+
+def _request_started(**_signal_kwargs):
+    _request.in_request, _request.generation, _request.fresh = True, None, False
+
+
+def _request_finished(**_signal_kwargs):
+    _request.in_request, _request.generation, _request.fresh = False, None, False
+
+
+request_started.connect(_request_started, dispatch_uid="newsroom.cache.request_started")
+request_finished.connect(_request_finished, dispatch_uid="newsroom.cache.request_finished")
+
+
 def generation() -> int:
-    value = cache.get(GENERATION_KEY)
+    value = getattr(_request, "generation", None)
     if value is None:
-        cache.add(GENERATION_KEY, _INITIAL_GENERATION, timeout=None)
-        value = cache.get(GENERATION_KEY, _INITIAL_GENERATION)
+        value = cache.get(GENERATION_KEY)
+        if value is None:
+            # Start from the clock, in milliseconds: a shared cache that was flushed or restarted must not
+            # bring back a generation that pages or fragments (here or in another process's memory) were
+            # stored under. A generation only grows by one per edit, far slower than the clock.
+            initial = time.time_ns() // 1_000_000
+            cache.add(GENERATION_KEY, initial, timeout=None)
+            value = cache.get(GENERATION_KEY, initial)
+        if getattr(_request, "in_request", False):
+            _request.generation = value
     return value
 
 
@@ -58,6 +84,7 @@ def bump_generation(using=None, **_signal_kwargs):
 
 
 def _bump():
+    _request.generation = None
     try:
         cache.incr(GENERATION_KEY)
     except ValueError:  # not there yet (or evicted): any new value differs from what keys were built with
@@ -67,7 +94,7 @@ def _bump():
 def seconds_until_next_publication() -> int | None:
     """How long until a scheduled article becomes due (cached per generation), or None when none is scheduled."""
     key = f"newsroom:next-due:{generation()}"
-    due = cache.get(key)
+    due = _get_near_or_shared(key, lambda due: _ttl_until(due, page_cache_settings()["SECONDS"]))
     if due is None:
         from articles.models import Article, Status
 
@@ -77,7 +104,7 @@ def seconds_until_next_publication() -> int | None:
             .values_list("published_at", flat=True)
             .first()
         ) or "none"
-        cache.set(key, due, timeout=_ttl_until(due, page_cache_settings()["SECONDS"]))
+        _set_near_and_shared(key, due, _ttl_until(due, page_cache_settings()["SECONDS"]))
     return None if due == "none" else max(1, int((due - timezone.now()).total_seconds()) + 1)
 
 
@@ -89,12 +116,35 @@ def _ttl_until(due, default):
 
 def fragment(name, compute):
     """A value shared by many pages (navigation, update stamp), cached with the same freshness rules as pages."""
+    # Staff and anyone with a session get it straight from the database, as does everyone when fragments are off.
+    if getattr(_request, "fresh", False) or not page_cache_settings()["FRAGMENTS"]:
+        return compute()
     key = f"newsroom:fragment:{name}:{generation()}"
-    stored = cache.get(key)
+    stored = _get_near_or_shared(key, lambda _stored: cache_timeout())
     if stored is None:
         stored = (compute(),)  # wrapped, so that a computed None is cached too
-        cache.set(key, stored, timeout=cache_timeout())
+        _set_near_and_shared(key, stored, cache_timeout())
     return stored[0]
+
+
+# Fragments are read from the process's own memory first (the "fragments" cache, a bounded LocMemCache), then
+# from the shared cache. Their keys carry the generation, which every request reads from the shared cache, so a
+# copy in one process can never be staler than the shared one: an edit anywhere changes the keys everywhere, and
+# a copy expires no later than the next scheduled publication, like the shared one. What it saves is a round
+# trip to Redis for each of the half-dozen fragments of a page.
+def _get_near_or_shared(key, timeout_for):
+    near = caches["fragments"]
+    value = near.get(key)
+    if value is None:
+        value = cache.get(key)
+        if value is not None:
+            near.set(key, value, timeout=timeout_for(value))
+    return value
+
+
+def _set_near_and_shared(key, value, timeout):
+    cache.set(key, value, timeout=timeout)
+    caches["fragments"].set(key, value, timeout=timeout)
 
 
 def cache_timeout() -> int:
@@ -125,6 +175,8 @@ class PageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        # Staff and anyone with a session see what the database holds now: no cached page, no cached fragment.
+        _request.fresh = settings.SESSION_COOKIE_NAME in request.COOKIES
         if not self._cacheable_request(request):
             return self.get_response(request)
         key = self._key(request)

@@ -101,6 +101,12 @@ if _cache_url:
         CACHES["default"]["BACKEND"] = "newsroom.cache.RedisCache"  # reuses its Redis clients: see there
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "newsroom"}}
+# Each process's own copy of the shared fragments (menus, the blocks around an article): newsroom/cache.py.
+CACHES["fragments"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "newsroom-fragments",
+    "OPTIONS": {"MAX_ENTRIES": env.int("FRAGMENT_CACHE_ENTRIES", default=5000)},
+}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -161,6 +167,8 @@ NEWSROOM = {
     # cache); a CDN may keep a page CDN_SECONDS and serve it CDN_STALE_SECONDS longer while it refetches.
     "PAGE_CACHE": {
         "ENABLED": env.bool("PAGE_CACHE", default=True),
+        # The parts of pages kept between renders (newsroom/cache.py: fragment); off only to measure a cold render.
+        "FRAGMENTS": env.bool("FRAGMENT_CACHE", default=True),
         "SECONDS": env.int("PAGE_CACHE_SECONDS", default=600),
         "BROWSER_SECONDS": 0,
         "CDN_SECONDS": env.int("CDN_CACHE_SECONDS", default=60),

@@ -3,7 +3,7 @@ import datetime
 import pytest
 import time_machine
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.core.management import call_command
 from django.db import transaction
 from django.test import Client, override_settings
@@ -35,9 +35,11 @@ def _isolated_media_and_cache(settings, tmp_path):
         **settings.NEWSROOM,
         "PAGE_CACHE": {**settings.NEWSROOM["PAGE_CACHE"], "ENABLED": False},
     }
-    cache.clear()
+    for each in caches.all():
+        each.clear()
     yield
-    cache.clear()
+    for each in caches.all():
+        each.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -34,9 +34,10 @@ PAGES = {
     "month": ("/{day:%Y/%m}/", 3 + CHROME),
     # the nearest days with news before and after; the day's articles with sections; their thumbnails
     "day": ("/{day:%Y/%m/%d}/", 4 + CHROME + LATEST),
-    # article and section; bylines; photos; pull-quotes; tags (related articles, other news and previous/next
-    # are a fragment cached like the chrome; cold, they cost 3 more: tests/test_article_page.py)
-    "article": ("{article}", 5 + CHROME),
+    # is it published (its id); the article with its section, bylines, photos, pull-quotes and tags, and what
+    # surrounds it (related articles, other news, previous/next) are fragments cached like the chrome; cold, they
+    # cost 8 more: tests/test_article_page.py
+    "article": ("{article}", 1 + CHROME),
     # the items with sections; their bylines; their lead photos; their tags
     "rss": ("/feeds/latest/", 4),
     "atom": ("/feeds/latest/atom/", 4),

@@ -46,7 +46,10 @@ def redis_url():
 
 @pytest.fixture
 def redis_cache(settings, redis_url):
-    settings.CACHES = {"default": {"BACKEND": "newsroom.cache.RedisCache", "LOCATION": redis_url}}
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {"BACKEND": "newsroom.cache.RedisCache", "LOCATION": redis_url},
+    }
     cache = caches["default"]
     cache.clear()
     yield cache
