@@ -216,8 +216,10 @@ def surroundings(article):
     other_sections = published.exclude(section_id=article.section_id)
     # A preview of an article without a time yet shows what is around now.
     moment = article.published_at or timezone.now()
-    before = Q(published_at__lt=moment) | Q(published_at=moment, pk__lt=article.pk)
-    after = Q(published_at__gt=moment) | Q(published_at=moment, pk__gt=article.pk)
+    # The plain bound ahead of each OR is what an index range can use: without it, "the oldest newer than this"
+    # walks the index from the first article ever published up to this one.
+    before = Q(published_at__lte=moment) & (Q(published_at__lt=moment) | Q(pk__lt=article.pk))
+    after = Q(published_at__gte=moment) & (Q(published_at__gt=moment) | Q(pk__gt=article.pk))
     newest_first, oldest_first = ("-published_at", "-pk"), ("published_at", "pk")
     tag_ids = [tag.pk for tag in article.ordered_tags]
     enough = RELATED_COUNT + OTHER_NEWS_COUNT  # other news skips related ones, so fetch room for them
