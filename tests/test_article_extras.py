@@ -61,6 +61,13 @@ def story():
     main = article("Bài chính", tags=["Hạ Long", "Du lịch biển"])
     neighbours = {
         "chosen": article("Bài được chọn", section=elsewhere, minutes=-500),
+        # more in common than any, but from two months before: topics are matched within a month either side
+        "long_ago": article(
+            "Chung hai chủ đề, hai tháng trước",
+            section=elsewhere,
+            minutes=-60 * 24 * 60,
+            tags=["Hạ Long", "Du lịch biển"],
+        ),
         "both_tags": article(
             "Chung hai chủ đề", section=elsewhere, minutes=-400, tags=["Hạ Long", "Du lịch biển"]
         ),
@@ -88,7 +95,7 @@ def test_related_articles_are_the_chosen_ones_then_shared_tags_then_the_section(
     assert '<h2 id="related-title" class="block-title">Tin liên quan</h2>' in html
     assert related_titles(html) == [
         "Bài được chọn",  # chosen by an editor
-        "Chung hai chủ đề",  # two tags in common beats one, however old
+        "Chung hai chủ đề",  # two tags in common beats one
         "Chung một chủ đề",
         "Bài mới nhất cùng chuyên mục",  # then the newest of the section
     ]
@@ -126,7 +133,11 @@ def test_other_news_comes_from_other_sections_just_before_and_skips_related_ones
     other = html[html.index('id="other-news-title"') :]
     titles = re.findall(r'<h3><a href="[^"]+">([^<]+)</a></h3>', other)
     # Older first, nearest first; newer ones fill up; related ones ("Chung một chủ đề", …) are not repeated.
-    assert titles == ["Tin cũ chuyên mục khác", "Tin mới chuyên mục khác"]
+    assert titles == [
+        "Tin cũ chuyên mục khác",
+        "Chung hai chủ đề, hai tháng trước",
+        "Tin mới chuyên mục khác",
+    ]
 
 
 def test_the_correction_note_shows_when_there_is_one(client):
