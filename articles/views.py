@@ -148,8 +148,25 @@ class ArticleMonthArchiveView(PublishedArticleMixin, MonthArchiveView):
         return self.nearest_day_with_news(after=self._get_next_month(date))
 
 
+def page_range(page):
+    """The page numbers a listing's pagination shows: the ends and two either side of this page."""
+    return page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
+
+
 class ArticleDayArchiveView(PublishedArticleMixin, DayArchiveView):
-    """Every article of one local day, with links to the nearest days that have news."""
+    """Every article of one local day, a page of them at a time, with links to the nearest days that have news."""
+
+    # A busy day's list stays one page to render, whatever the paper publishes that day.
+    paginate_by = 30
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        page = context["page_obj"]
+        if page is not None:
+            context["page_range"] = page_range(page)
+        if self.section_filter:
+            context["extra_query"] = urlencode({"section": self.section_filter.slug})
+        return context
 
     def get_dated_items(self):
         date_list, articles, extra = super().get_dated_items()
@@ -370,8 +387,7 @@ class ArticleListView(ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        page = context["page_obj"]
-        context["page_range"] = page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
+        context["page_range"] = page_range(context["page_obj"])
         return context
 
 

@@ -244,3 +244,27 @@ def test_by_date_explains_in_english_too(client):
     response = client.get("/en/by-date/", {"date": "2017-02-30"})
     assert response.status_code == 400
     assert "Enter a real date as YYYY-MM-DD, e.g. 2017-09-29." in response.content.decode()
+
+
+def test_a_busy_day_is_listed_a_page_at_a_time(client):
+    local = timezone.get_default_timezone()
+    start = datetime.datetime(2024, 3, 8, 6, 0, tzinfo=local)
+    home, other = make_section(name="Thời sự", slug="thoi-su"), make_section(name="Kinh tế", slug="kinh-te")
+    for number in range(35):
+        make_article(
+            title=f"Tin số {number:02d}",
+            section=home if number % 12 else other,
+            published_at=start + datetime.timedelta(minutes=10 * number),
+        )
+    first = main_column(client.get("/2024/03/08/").content.decode())
+    assert "Có 35 bài được đăng trong ngày này." in first
+    assert re.findall(r"Tin số (\d\d)", first) == [f"{n:02d}" for n in range(34, 4, -1)]  # the newest 30
+    assert 'rel="next" href="?page=2"' in first
+    second = main_column(client.get("/2024/03/08/?page=2").content.decode())
+    assert re.findall(r"Tin số (\d\d)", second) == ["04", "03", "02", "01", "00"]
+    filtered = main_column(client.get("/2024/03/08/?section=thoi-su").content.decode())
+    assert (
+        "Có 32 bài được đăng trong ngày này." in filtered and 'href="?section=thoi-su&amp;page=2"' in filtered
+    )
+    assert client.get("/2024/03/08/?page=3").status_code == 404
+    assert client.get("/2024/03/08/?page=abc").status_code == 404

@@ -32,8 +32,9 @@ PAGES = {
     "year": ("/{day:%Y}/", 3 + CHROME),
     # days with counts in one GROUP BY; the nearest day with news before and after
     "month": ("/{day:%Y/%m}/", 3 + CHROME),
-    # the nearest days with news before and after; the day's articles with sections; their thumbnails
-    "day": ("/{day:%Y/%m/%d}/", 4 + CHROME + LATEST),
+    # the nearest days with news before and after; the day's count (for its pages); the page of articles with
+    # sections; their thumbnails
+    "day": ("/{day:%Y/%m/%d}/", 5 + CHROME + LATEST),
     # is it published (its id); the article with its section, bylines, photos, pull-quotes and tags, and what
     # surrounds it (related articles, other news, previous/next) are fragments cached like the chrome; cold, they
     # cost 8 more: tests/test_article_page.py
