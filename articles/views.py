@@ -367,6 +367,9 @@ class CappedPaginator(Paginator):
 
     @cached_property
     def count(self):
+        known = getattr(self.object_list, "match_count", None)  # search results come counted
+        if known is not None:
+            return min(known, self.per_page * self.max_pages)
         # Without the order: it does not change how many there are, and a ranked order costs a sort.
         return self.object_list.order_by()[: self.per_page * self.max_pages].count()
 
@@ -430,10 +433,7 @@ class SearchView(ArticleListView):
         articles = (
             self.form.filter(Article.objects.published()).for_listing().with_bylines()
         )  # results name their authors
-        # The page prints neither the body nor the document: leave them in the database.
-        return search.results(self.query, articles).defer(
-            "body", "search_title", "search_text", "search_vector"
-        )
+        return search.results(self.query, articles)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
