@@ -217,7 +217,7 @@ def article_page_context(article):
 
 
 RELATED_COUNT = 4
-RELATED_BY_TOPIC_WINDOW = datetime.timedelta(days=30)
+RELATED_BY_TOPIC_WINDOW = datetime.timedelta(days=7)
 OTHER_NEWS_COUNT = 5
 
 
@@ -245,9 +245,10 @@ def surroundings(article):
         "chosen": published.filter(pk__in=article.related.values("pk")).order_by(*newest_first)[
             :RELATED_COUNT
         ],
-        # Within a month either side of the article: a topic the province writes about every week ("Quảng Ninh")
+        # Within a week either side of the article: a topic the province writes about every week ("Quảng Ninh")
         # is carried by a tenth of the archive, and counting shared tags over all of it took 2.5 s at a million
-        # articles. A window's cost follows how much the paper publishes a month, not how old the archive is.
+        # articles. A week is narrow enough for PostgreSQL to start from the publication index, so the cost
+        # follows how much the paper publishes in two weeks, not how old the archive is (25 ms at 274 a day).
         "same_tags": published.filter(
             published_at__range=(moment - RELATED_BY_TOPIC_WINDOW, moment + RELATED_BY_TOPIC_WINDOW),
             tagged_items__tag_id__in=tag_ids,

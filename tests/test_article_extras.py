@@ -61,7 +61,7 @@ def story():
     main = article("Bài chính", tags=["Hạ Long", "Du lịch biển"])
     neighbours = {
         "chosen": article("Bài được chọn", section=elsewhere, minutes=-500),
-        # more in common than any, but from two months before: topics are matched within a month either side
+        # more in common than any, but from two months before: topics are matched within a week either side
         "long_ago": article(
             "Chung hai chủ đề, hai tháng trước",
             section=elsewhere,
