@@ -132,8 +132,8 @@ def fragment(name, compute):
 # copy in one process can never be staler than the shared one: an edit anywhere changes the keys everywhere, and
 # a copy expires no later than the next scheduled publication, like the shared one. What it saves is a round
 # trip to Redis for each of the half-dozen fragments of a page.
-def _get_near_or_shared(key, timeout_for):
-    near = caches["fragments"]
+def _get_near_or_shared(key, timeout_for, near_alias="fragments"):
+    near = caches[near_alias]
     value = near.get(key)
     if value is None:
         value = cache.get(key)
@@ -142,9 +142,9 @@ def _get_near_or_shared(key, timeout_for):
     return value
 
 
-def _set_near_and_shared(key, value, timeout):
+def _set_near_and_shared(key, value, timeout, near_alias="fragments"):
     cache.set(key, value, timeout=timeout)
-    caches["fragments"].set(key, value, timeout=timeout)
+    caches[near_alias].set(key, value, timeout=timeout)
 
 
 def cache_timeout() -> int:
@@ -180,7 +180,8 @@ class PageCacheMiddleware:
         if not self._cacheable_request(request):
             return self.get_response(request)
         key = self._key(request)
-        entry = cache.get(key)
+        # The most read pages are also kept in this process's memory, keyed by the generation like fragments.
+        entry = _get_near_or_shared(key, lambda _entry: cache_timeout(), near_alias="pages")
         if entry is not None:
             response = self._from_entry(entry)
             response["X-Page-Cache"] = "hit"
@@ -190,7 +191,9 @@ class PageCacheMiddleware:
         response = self.get_response(request)
         if self._cacheable_response(response):
             last_modified = self._add_validators_and_cdn_headers(response)
-            cache.set(key, self._to_entry(response, last_modified), timeout=cache_timeout())
+            _set_near_and_shared(
+                key, self._to_entry(response, last_modified), cache_timeout(), near_alias="pages"
+            )
             response["X-Page-Cache"] = "miss"
             return get_conditional_response(
                 request, etag=response["ETag"], last_modified=last_modified, response=response

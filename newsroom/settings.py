@@ -101,11 +101,17 @@ if _cache_url:
         CACHES["default"]["BACKEND"] = "newsroom.cache.RedisCache"  # reuses its Redis clients: see there
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "newsroom"}}
-# Each process's own copy of the shared fragments (menus, the blocks around an article): newsroom/cache.py.
+# Each process's own copy of the shared fragments (menus, the blocks around an article) and of the most read
+# pages (20-60 kB each, hence fewer): newsroom/cache.py.
 CACHES["fragments"] = {
     "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
     "LOCATION": "newsroom-fragments",
     "OPTIONS": {"MAX_ENTRIES": env.int("FRAGMENT_CACHE_ENTRIES", default=5000)},
+}
+CACHES["pages"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "newsroom-pages",
+    "OPTIONS": {"MAX_ENTRIES": env.int("PAGE_CACHE_LOCAL_ENTRIES", default=300)},
 }
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -4,10 +4,11 @@ import datetime
 
 import pytest
 import time_machine
+from django.core.cache import cache
 from django.utils import timezone
 
 from articles.models import Status
-from newsroom.cache import generation
+from newsroom.cache import GENERATION_KEY, generation
 
 from .factories import make_article, make_byline, make_section
 
@@ -152,3 +153,15 @@ def test_tracking_parameters_share_the_cached_page_and_are_not_echoed(client):
     assert shared["X-Page-Cache"] == "hit"
     assert "fbclid" not in shared.content.decode() and "utm_source" not in shared.content.decode()
     assert get(client, "/?page=1")["X-Page-Cache"] == "miss"  # a parameter the page reads is its own entry
+
+
+def test_a_page_kept_in_this_process_gives_way_to_an_edit_made_in_another(client):
+    article = make_article(title="Bản cũ")
+    get(client, article.get_absolute_url())
+    assert (
+        get(client, article.get_absolute_url())["X-Page-Cache"] == "hit"
+    )  # now in Redis and in this process
+    type(article).objects.filter(pk=article.pk).update(title="Bản mới")  # another process's edit…
+    cache.incr(GENERATION_KEY)  # …and its bump of the shared generation
+    response = get(client, article.get_absolute_url())
+    assert response["X-Page-Cache"] == "miss" and "Bản mới" in response.content.decode()
