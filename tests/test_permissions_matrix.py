@@ -63,6 +63,17 @@ DELETE = {"post": "yes"}
 REASON = {"comment": "Lý do: cần kiểm tra lại số liệu."}
 
 
+# What staff may do with the newsroom's shared lists (bylines, tags, sections): everyone looks, editors change.
+EDITORS_MANAGE = {
+    "read": STAFF,
+    "add": EDITORS,
+    "change": STAFF,
+    "delete": EDITORS,
+    "post_change": EDITORS,
+    "post_delete": EDITORS_DONE,
+}
+
+
 def model_rows(prefix, obj, *, read, add, change, delete, history=None, **posts):
     """The six addresses Django's admin gives every registered model; `post_<page>` when a POST is answered
     differently from a GET."""
@@ -190,36 +201,10 @@ ADMIN = [
         post_change=NOBODY,
     ),
     # Bylines, tags, sections: editors manage them; reporters may look.
-    *model_rows(
-        "articles/byline",
-        "byline",
-        read=STAFF,
-        add=EDITORS,
-        change=STAFF,
-        delete=EDITORS,
-        post_change=EDITORS,
-        post_delete=EDITORS_DONE,
-    ),
-    *model_rows(
-        "articles/tag",
-        "tag",
-        read=STAFF,
-        add=EDITORS,
-        change=STAFF,
-        delete=EDITORS,
-        post_change=EDITORS,
-        post_delete=EDITORS_DONE,
-    ),
-    *model_rows(
-        "sections/section",
-        "section",
-        read=STAFF,
-        add=EDITORS,
-        change=STAFF,
-        delete=EDITORS,
-        post_change=EDITORS,
-        post_delete=EDITORS,  # "cannot delete": its articles protect the section
-    ),
+    *model_rows("articles/byline", "byline", **EDITORS_MANAGE),
+    *model_rows("articles/tag", "tag", **EDITORS_MANAGE),
+    # "cannot delete" after the confirmation: its articles protect the section
+    *model_rows("sections/section", "section", **{**EDITORS_MANAGE, "post_delete": EDITORS}),
     # Accounts, groups and the login throttle: the site administrator's.
     *model_rows(
         "auth/user",
