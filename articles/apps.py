@@ -7,8 +7,8 @@ class ArticlesConfig(AppConfig):
     verbose_name = _("Articles")
 
     def ready(self):
-        from newsroom.cache import connect_invalidation
+        from . import cachekeys
 
-        connect_invalidation()
+        cachekeys.connect()
 
         from . import search  # noqa: F401 - connects the receivers that keep search documents current

@@ -7,8 +7,11 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Enclosure
 from django.utils.translation import gettext_lazy as _
 
+from pagecache.context import depends_on
+from pagecache.middleware import Policy
 from sections.models import Section
 
+from . import cachekeys
 from .models import Article
 from .seo import absolute_url
 
@@ -20,6 +23,7 @@ class LatestArticlesFeed(Feed):
 
     url_name = "articles:feed"
     description = _("The newest news of the province, as it is published.")
+    pagecache = Policy()
 
     def author_name(self):
         # Atom needs an author for the feed when an article has no byline: the paper itself.
@@ -39,6 +43,7 @@ class LatestArticlesFeed(Feed):
 
     def items(self, section=None):
         articles = Article.objects.published()
+        depends_on(cachekeys.ALL if section is None else cachekeys.section_list(section.pk))
         if section is not None:
             articles = articles.filter(section=section)
         return (

@@ -14,8 +14,8 @@ from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 from taggit.models import TagBase, TaggedItemBase
 
-from newsroom.cache import fragment
 from newsroom.vietnamese import slugify
+from pagecache.fragments import fragment
 
 from . import renditions, search
 from .sanitizer import html_to_text, sanitize, split_blocks
@@ -182,7 +182,7 @@ LATEST_COUNT = 8
 
 
 def latest_articles():
-    """The newest articles of the whole site, for the "Latest news" column beside listings (cached per generation)."""
+    """The newest articles of the whole site, for the "Latest news" column beside listings (a cached fragment)."""
     return fragment(
         "latest-articles",
         lambda: list(
@@ -190,12 +190,13 @@ def latest_articles():
             .select_related("section")
             .order_by("-published_at", "-pk")[:LATEST_COUNT]
         ),
+        keys=("all",),
     )
 
 
 def site_updated_at():
-    """The newest publication or correction on the whole site: the header's "Cập nhật" stamp (cached per generation)."""
-    return fragment("site-updated-at", _newest_publication_or_correction)
+    """The newest publication or correction on the whole site: the header's "Cập nhật" stamp (a cached fragment)."""
+    return fragment("site-updated-at", _newest_publication_or_correction, keys=("all", "any"))
 
 
 def _newest_publication_or_correction():

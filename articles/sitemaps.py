@@ -6,14 +6,18 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
+from django.contrib.sitemaps import views as sitemap_views
 from django.contrib.sitemaps.views import SitemapIndexItem
 from django.db.models import OuterRef, Subquery
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 
-from sections.models import Section
+from pagecache.context import coarse, expires_at
+from pagecache.middleware import cacheable
+from sections.models import NAV, Section
 
+from . import cachekeys
 from .models import Article, site_updated_at
 from .seo import absolute_url
 
@@ -30,6 +34,7 @@ class PublicSitemap(Sitemap):
 
 class FrontPageSitemap(PublicSitemap):
     def items(self):
+        coarse(cachekeys.ALL, cachekeys.ANY)
         return ["articles:home"]
 
     def location(self, name):
@@ -41,6 +46,7 @@ class FrontPageSitemap(PublicSitemap):
 
 class SectionSitemap(PublicSitemap):
     def items(self):
+        coarse(NAV, cachekeys.ALL)
         newest = Article.objects.published().filter(section=OuterRef("pk")).order_by("-published_at")
         return Section.objects.active().annotate(newest=Subquery(newest.values("published_at")[:1]))
 
@@ -53,6 +59,8 @@ class ArticleSitemap(PublicSitemap):
     limit = 5000
 
     def items(self):
+        # Thousands of addresses a page: the lists' keys cover them all, rather than a key per article.
+        coarse(cachekeys.ALL, cachekeys.ANY)
         return (
             Article.objects.published()
             .only("slug", "published_on", "published_at", "corrected_at")
@@ -74,12 +82,16 @@ class NewsSitemap(PublicSitemap):
     window = datetime.timedelta(hours=48)
 
     def items(self):
-        return (
+        coarse(cachekeys.ALL, cachekeys.ANY)
+        items = list(
             Article.objects.published()
             .filter(published_at__gte=timezone.now() - self.window)
             .only("title", "slug", "published_on", "published_at", "corrected_at")
             .order_by("-published_at", "-pk")[: self.limit]
         )
+        if items:  # the oldest one leaves the sitemap when it is two days old
+            expires_at(items[-1].published_at + self.window)
+        return items
 
     def lastmod(self, article):
         return article.corrected_at or article.published_at
@@ -88,8 +100,10 @@ class NewsSitemap(PublicSitemap):
 SITEMAPS = {"home": FrontPageSitemap, "sections": SectionSitemap, "articles": ArticleSitemap}
 
 
+@cacheable()
 def index(request):
     """/sitemap.xml: one entry per sitemap page, on the public origin like the addresses inside them."""
+    coarse(NAV, cachekeys.ALL, cachekeys.ANY)
     entries = []
     for name, sitemap_class in SITEMAPS.items():
         sitemap = sitemap_class()
@@ -104,3 +118,9 @@ def index(request):
     )
     response.headers["X-Robots-Tag"] = "noindex, noodp, noarchive"
     return response
+
+
+@cacheable(parameters=("p",))
+def sitemap_view(request, **kwargs):
+    """Django's sitemap view, cached like the pages: `?p=2` is another page of the same sitemap."""
+    return sitemap_views.sitemap(request, **kwargs)

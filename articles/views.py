@@ -16,10 +16,12 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from django.views.generic import DateDetailView, DayArchiveView, ListView, MonthArchiveView, YearArchiveView
 
-from newsroom.cache import fragment
+from pagecache.context import depends_on, expires_at
+from pagecache.fragments import fragment
+from pagecache.middleware import Policy, cacheable
 from sections.models import Section, navigation
 
-from . import previews, search, workflow
+from . import cachekeys, previews, search, workflow
 from .forms import ByDateForm, SearchForm
 from .models import Article, Byline, Tag, ids_in_one_query
 
@@ -38,6 +40,8 @@ class PublishedArticleMixin:
     # Emptiness is decided from the date list (one query), never by loading the articles.
     allow_empty = True
     ordering = ["-published_at", "-pk"]
+    # A dated URL with nothing published is an answer about content too: cached, with its date's keys.
+    pagecache = Policy(parameters=("section", "page"), not_found=True)
 
     def get_queryset(self):
         articles = Article.objects.published()
@@ -73,17 +77,42 @@ class PublishedArticleMixin:
         return date_list
 
     def nearest_day_with_news(self, before=None, after=None):
-        """The closest publication date before or after a date, or None."""
+        """The closest publication date before or after a date, or None.
+
+        The link it makes changes when anything is published in between: the page depends on the span's keys.
+        """
         if before is not None:
             articles, ordering = self.get_queryset().filter(published_on__lt=before), "-published_on"
         else:
             articles, ordering = self.get_queryset().filter(published_on__gte=after), "published_on"
-        return articles.order_by(ordering).values_list("published_on", flat=True).first()
+        found = articles.order_by(ordering).values_list("published_on", flat=True).first()
+        if before is not None:
+            cachekeys.depends_on_window(found, before - datetime.timedelta(days=1) if found else None)
+        else:
+            cachekeys.depends_on_window(after, found)
+        return found
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["section_filter"] = self.section_filter
         return context
+
+
+def requested_date(view, day=True):
+    """The date a dated URL names (the first of its month, or of its year), or None when there is no such date."""
+    try:
+        return datetime.date(
+            int(view.get_year()),
+            int(view.get_month()) if hasattr(view, "get_month") and view.kwargs.get("month") else 1,
+            int(view.get_day()) if day and view.kwargs.get("day") else 1,
+        )
+    except (ValueError, TypeError, Http404):
+        return None
+
+
+def depends_on_date(key, date):
+    if date is not None:
+        depends_on(key(date))
 
 
 def _as_date(value):
@@ -92,6 +121,10 @@ def _as_date(value):
 
 class ArticleYearArchiveView(PublishedArticleMixin, YearArchiveView):
     """The twelve months of a year, each with how many articles it has."""
+
+    def get_dated_items(self):
+        depends_on_date(cachekeys.year, requested_date(self))
+        return super().get_dated_items()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -126,6 +159,7 @@ class ArticleMonthArchiveView(PublishedArticleMixin, MonthArchiveView):
     """A calendar of the month: each day that has news links to it, with how many articles it has."""
 
     def get_dated_items(self):
+        depends_on_date(cachekeys.month, requested_date(self))
         date_list, _articles, extra = super().get_dated_items()
         return date_list, Article.objects.none(), extra
 
@@ -146,6 +180,11 @@ class ArticleMonthArchiveView(PublishedArticleMixin, MonthArchiveView):
 
     def get_next_month(self, date):
         return self.nearest_day_with_news(after=self._get_next_month(date))
+
+
+def next_midnight():
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    return timezone.make_aware(datetime.datetime.combine(tomorrow, datetime.time()))
 
 
 def page_range(page):
@@ -169,10 +208,12 @@ class ArticleDayArchiveView(PublishedArticleMixin, DayArchiveView):
         return context
 
     def get_dated_items(self):
-        date_list, articles, extra = super().get_dated_items()
-        if extra["day"] > timezone.localdate():
+        requested = requested_date(self)
+        depends_on_date(cachekeys.day, requested)
+        if requested is not None and requested > timezone.localdate():
+            expires_at(next_midnight())  # then this address becomes the day's archive
             raise Http404(_("That day has not come yet."))
-        return date_list, articles, extra
+        return super().get_dated_items()
 
     def get_dated_queryset(self, **lookup):
         return super().get_dated_queryset(**lookup).for_listing()
@@ -193,12 +234,19 @@ class ArticleDayArchiveView(PublishedArticleMixin, DayArchiveView):
 class ArticleDetailView(PublishedArticleMixin, DateDetailView):
     context_object_name = "article"
 
+    pagecache = Policy(not_found=True)
+
     def get_queryset(self):
         # Only whether it is there: published, of that day, with that slug (one query, a 404 otherwise).
         return Article.objects.published().only("pk")
 
     def get_object(self, queryset=None):
-        found = super().get_object(queryset)
+        try:
+            found = super().get_object(queryset)
+        except Http404:
+            # Answered from the cache until something is published, moved or renamed on that day.
+            depends_on_date(cachekeys.day, requested_date(self))
+            raise
         # The article with everything it prints (section, bylines, photos, pull-quotes, tags: five queries) is
         # the same for every reader until someone edits it, and every edit changes the cache generation: a
         # cached fragment, like the blocks around it. Whether readers may see it is asked of the database above.
@@ -224,10 +272,15 @@ OTHER_NEWS_COUNT = 5
 def surroundings(article):
     """What the article page shows around the article, in three queries whatever the size of the archive.
 
-    - related: the articles an editor linked, then those sharing the most tags, then the newest of its section;
+    - related: the articles an editor linked, then those sharing the most tags within a week, then the nearest
+      ones of its section, those just before it first;
     - other news: articles of other sections from just before this one (as under the reference page), newer
       ones filling up when there are too few, none repeating a related article;
     - the previous and next article of the same section.
+
+    Everything is anchored on the article's own time, not on now: an article's page changes when something is
+    published, moved or withdrawn around its date, not whenever the paper publishes (the dates it depends on are
+    declared as keys, see articles/cachekeys.py).
     """
     published = Article.objects.published().exclude(pk=article.pk)
     same_section = published.filter(section_id=article.section_id)
@@ -242,6 +295,8 @@ def surroundings(article):
     tag_ids = [tag.pk for tag in article.ordered_tags]
     enough = RELATED_COUNT + OTHER_NEWS_COUNT  # other news skips related ones, so fetch room for them
     parts = {
+        # Every linked article, published or not: one published later must appear here at once.
+        "linked": Article.objects.filter(pk__in=article.related.values("pk")).order_by("pk")[:50],
         "chosen": published.filter(pk__in=article.related.values("pk")).order_by(*newest_first)[
             :RELATED_COUNT
         ],
@@ -256,11 +311,11 @@ def surroundings(article):
         .values("pk")  # group by the article alone, not by every column of it
         .annotate(shared=Count("tagged_items"))
         .order_by("-shared", *newest_first)[:RELATED_COUNT],
-        "same_section": same_section.order_by(*newest_first)[:RELATED_COUNT],
+        # The section around it: the previous and next articles, and related ones when too few are chosen.
+        "earlier": same_section.filter(before).order_by(*newest_first)[:RELATED_COUNT],
+        "later": same_section.filter(after).order_by(*oldest_first)[:RELATED_COUNT],
         "older_elsewhere": other_sections.filter(before).order_by(*newest_first)[:enough],
         "newer_elsewhere": other_sections.filter(after).order_by(*oldest_first)[:enough],
-        "previous": same_section.filter(before).order_by(*newest_first)[:1],
-        "next": same_section.filter(after).order_by(*oldest_first)[:1],
     }
     if not tag_ids:
         del parts["same_tags"]
@@ -271,14 +326,38 @@ def surroundings(article):
         unique = dict.fromkeys(pk for group in groups for pk in ids.get(group, []) if pk in loaded)
         return [loaded[pk] for pk in unique]
 
-    related = articles("chosen", "same_tags", "same_section")[:RELATED_COUNT]
-    other_news = [item for item in articles("older_elsewhere", "newer_elsewhere") if item not in related]
+    earlier, later = articles("earlier"), articles("later")
+    related = articles("chosen", "same_tags", "earlier", "later")[:RELATED_COUNT]
+    older, newer = articles("older_elsewhere"), articles("newer_elsewhere")
+    other_news = [item for item in older + newer if item not in related][:OTHER_NEWS_COUNT]
+
+    day = timezone.localdate(moment)
+    depends_on(*(cachekeys.article(pk) for pk in ids["linked"]))
+    if tag_ids:
+        cachekeys.depends_on_window(
+            timezone.localdate(moment - RELATED_BY_TOPIC_WINDOW),
+            timezone.localdate(moment + RELATED_BY_TOPIC_WINDOW),
+        )
+    _depends_on_span(day, ids["earlier"], loaded, RELATED_COUNT, section=article.section_id)
+    _depends_on_span(day, ids["later"], loaded, RELATED_COUNT, section=article.section_id)
+    _depends_on_span(day, ids["older_elsewhere"], loaded, enough)
+    if any(item in newer for item in other_news) or len(older) < OTHER_NEWS_COUNT + len(related):
+        _depends_on_span(day, ids["newer_elsewhere"], loaded, enough)
     return {
         "related_articles": related,
-        "other_news": other_news[:OTHER_NEWS_COUNT],
-        "previous_article": next(iter(articles("previous")), None),
-        "next_article": next(iter(articles("next")), None),
+        "other_news": other_news,
+        "previous_article": earlier[0] if earlier else None,
+        "next_article": later[0] if later else None,
     }
+
+
+def _depends_on_span(day, ids, loaded, limit, section=None):
+    """The keys of a list read from `day` outwards: the days up to the last item found, or, when the list ran
+    out before `limit`, the whole section (or the whole archive) on that side."""
+    if len(ids) < limit or ids[-1] not in loaded:
+        depends_on(cachekeys.section_list(section) if section else cachekeys.ALL)
+    else:
+        cachekeys.depends_on_window(day, loaded[ids[-1]].published_on)
 
 
 def _preview_response(request, article, link=None):
@@ -330,8 +409,10 @@ HOME_NEWEST = 11
 HOME_PER_SECTION = 4
 
 
+@cacheable()
 def home(request):
     """The front page: the lead story, the newest articles, then a block per section."""
+    depends_on(cachekeys.ALL)
     sections = navigation()
     # One more per section than a block shows: the lead story is not repeated in its section's block.
     ids = Article.objects.published().newest_ids(HOME_NEWEST, HOME_PER_SECTION + 1, [s.pk for s in sections])
@@ -382,6 +463,7 @@ class CappedPaginator(Paginator):
 class ArticleListView(ListView):
     """A dated, paginated listing of published articles, newest first."""
 
+    pagecache = Policy(parameters=("page",))
     paginate_by = 20
     paginator_class = CappedPaginator
     context_object_name = "articles"
@@ -400,6 +482,7 @@ class AuthorView(ArticleListView):
 
     def get_queryset(self):
         self.byline = get_object_or_404(Byline, slug=self.kwargs["slug"])
+        depends_on(cachekeys.byline_list(self.byline.pk))
         return self.published_articles().filter(byline_links__byline=self.byline)
 
     def get_context_data(self, **kwargs):
@@ -411,6 +494,7 @@ class TagView(ArticleListView):
 
     def get_queryset(self):
         self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
+        depends_on(cachekeys.tag_list(self.tag.pk))
         return self.published_articles().filter(tagged_items__tag=self.tag)
 
     def get_context_data(self, **kwargs):
@@ -421,6 +505,7 @@ class SearchView(ArticleListView):
     """`/search/?q=…`: published articles having every word the reader typed, however it was accented."""
 
     template_name = "articles/search.html"
+    pagecache = Policy(parameters=("q", "section", "from", "to", "author", "page"))
 
     def get(self, request, *args, **kwargs):
         self.form = SearchForm(request.GET)
@@ -429,6 +514,8 @@ class SearchView(ArticleListView):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
+        # What matches depends on every published text: any change anywhere may add or drop a result.
+        depends_on(cachekeys.ALL, cachekeys.ANY)
         if not self.query:
             return Article.objects.none()
         articles = (
@@ -447,6 +534,9 @@ class SearchView(ArticleListView):
             form=self.form,
             query=self.query,
             searched=self.searched,
-            extra_query=urlencode({name: value for name, value in self.form.data.items() if value}),
+            # The form's own fields only: anything else in the address is not the search (and not in the cache key).
+            extra_query=urlencode(
+                {name: self.form.data[name] for name in self.form.fields if self.form.data.get(name)}
+            ),
         )
         return context

@@ -1,7 +1,6 @@
 from django.conf import settings
 from django.utils.functional import SimpleLazyObject
 
-from articles.models import latest_articles, site_updated_at
 from sections.models import navigation
 
 
@@ -10,7 +9,4 @@ def site(request):
     return {
         "site_name": settings.NEWSROOM["SITE_NAME"],
         "nav_sections": SimpleLazyObject(navigation),
-        "site_updated_at": SimpleLazyObject(site_updated_at),
-        # Only the pages with a "Latest news" column print it.
-        "latest_articles": SimpleLazyObject(latest_articles),
     }

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "ckeditor",
     "taggit",
+    "pagecache",
     "sections",
     "articles",
 ]
@@ -48,9 +49,10 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Early, so a cached page skips the rest of the stack; after Security so its headers still apply.
-    "newsroom.cache.PageCacheMiddleware",
+    # Readers' queries go to the replica (when there is one), including the page cache's own.
     "newsroom.replicas.PublicReadsMiddleware",
+    # Early, so a cached page skips the rest of the stack; after Security so its headers still apply.
+    "pagecache.middleware.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -95,23 +97,30 @@ DATABASE_ROUTERS = ["newsroom.replicas.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 _cache_url = env.str("CACHE_URL", default="") or env.str("REDIS_URL", default="")
+# A cache is an optimisation: when Redis is slow or gone, a call gives up after CACHE_TIMEOUT_MS and the site reads
+# the database instead (pagecache/store.py has the circuit breaker the page cache uses on top of this).
+_cache_timeout = env.int("CACHE_TIMEOUT_MS", default=100) / 1000
 if _cache_url:
     CACHES = {"default": env.cache_url_config(_cache_url)}
     if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
-        CACHES["default"]["BACKEND"] = "newsroom.cache.RedisCache"  # reuses its Redis clients: see there
+        CACHES["default"].setdefault("OPTIONS", {}).update(
+            {"socket_timeout": _cache_timeout, "socket_connect_timeout": _cache_timeout}
+        )
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "newsroom"}}
-# Each process's own copy of the shared fragments (menus, the blocks around an article) and of the most read
-# pages (20-60 kB each, hence fewer): newsroom/cache.py.
-CACHES["fragments"] = {
-    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-    "LOCATION": "newsroom-fragments",
-    "OPTIONS": {"MAX_ENTRIES": env.int("FRAGMENT_CACHE_ENTRIES", default=5000)},
-}
-CACHES["pages"] = {
-    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-    "LOCATION": "newsroom-pages",
-    "OPTIONS": {"MAX_ENTRIES": env.int("PAGE_CACHE_LOCAL_ENTRIES", default=300)},
+
+# The readers' page cache, its fragments and its edge (pagecache/, docs/deploy.md). Pages name the content they show
+# (content keys); an edit purges exactly those keys, in Redis and at every Varnish or CDN listed, after it commits.
+PAGECACHE = {
+    "ENABLED": env.bool("PAGE_CACHE", default=True),
+    "FRAGMENTS": env.bool("FRAGMENT_CACHE", default=True),
+    "STORE": _cache_url if _cache_url.startswith(("redis://", "rediss://", "unix://")) else "local",
+    "TIMEOUT": _cache_timeout,
+    "SECONDS": env.int("PAGE_CACHE_SECONDS", default=6 * 60 * 60),
+    "NEAR_PAGES": env.int("PAGE_CACHE_LOCAL_ENTRIES", default=300),
+    "NEAR_FRAGMENTS": env.int("FRAGMENT_CACHE_ENTRIES", default=5000),
+    "EDGE_PURGE_URLS": env.list("EDGE_PURGE_URLS", default=[]),
+    "EDGE_TIMEOUT": env.float("EDGE_PURGE_TIMEOUT", default=0.5),
 }
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -169,17 +178,6 @@ NEWSROOM = {
     "SITE_NAME": env.str("SITE_NAME", default="Báo Quảng Ninh"),
     "SITE_URL": env.str("SITE_URL", default="http://127.0.0.1:8000"),
     "RENDITION_WIDTHS": (320, 640, 960, 1280),
-    # Readers' page cache (newsroom/cache.py). Browsers revalidate every time (answered with 304 from the
-    # cache); a CDN may keep a page CDN_SECONDS and serve it CDN_STALE_SECONDS longer while it refetches.
-    "PAGE_CACHE": {
-        "ENABLED": env.bool("PAGE_CACHE", default=True),
-        # The parts of pages kept between renders (newsroom/cache.py: fragment); off only to measure a cold render.
-        "FRAGMENTS": env.bool("FRAGMENT_CACHE", default=True),
-        "SECONDS": env.int("PAGE_CACHE_SECONDS", default=600),
-        "BROWSER_SECONDS": 0,
-        "CDN_SECONDS": env.int("CDN_CACHE_SECONDS", default=60),
-        "CDN_STALE_SECONDS": env.int("CDN_STALE_SECONDS", default=30),
-    },
     # How long a shareable preview link works (an editor can revoke it sooner).
     "PREVIEW_LINK_HOURS": env.int("PREVIEW_LINK_HOURS", default=48),
 }

@@ -1,13 +1,13 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path, re_path
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.views.static import serve
 
 from articles import sitemaps
+from pagecache import views as pagecache_views
 
 from . import views
 
@@ -20,18 +20,20 @@ handler500 = "newsroom.views.server_error"
 
 # Machine-read addresses stay at the root in every language: a crawler finds them where robots.txt says.
 urlpatterns = [
+    path("_health/", pagecache_views.health, name="health"),
+    path("_edge/session/", pagecache_views.edge_session, name="edge_session"),
     path("favicon.ico", views.favicon),
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path("sitemap.xml", sitemaps.index, name="sitemap_index"),
     path(
         "sitemap-<section>.xml",
-        sitemap_views.sitemap,
+        sitemaps.sitemap_view,
         {"sitemaps": sitemaps.SITEMAPS, "template_name": "sitemaps/sitemap.xml"},
         name="sitemap",
     ),
     path(
         "news-sitemap.xml",
-        sitemap_views.sitemap,
+        sitemaps.sitemap_view,
         {"sitemaps": {"news": sitemaps.NewsSitemap}, "section": "news", "template_name": "sitemaps/news.xml"},
         name="news_sitemap",
     ),
@@ -40,6 +42,7 @@ urlpatterns = [
 # Vietnamese lives at the root (the stable URL contract); English under /en/.
 urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
+    path("", include("pagecache.urls")),
     path("", include("articles.urls")),
     path("", include("sections.urls")),
     prefix_default_language=False,

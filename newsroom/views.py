@@ -6,6 +6,7 @@ from django.templatetags.static import static
 from django.urls import reverse
 
 from articles.seo import absolute_url
+from pagecache.middleware import cacheable
 
 
 def favicon(request):
@@ -13,6 +14,7 @@ def favicon(request):
     return HttpResponsePermanentRedirect(static("favicon.svg"))
 
 
+@cacheable()
 def robots_txt(request):
     """Crawlers may read every public page; the admin and staff previews are not for them."""
     context = {

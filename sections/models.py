@@ -4,6 +4,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from newsroom.vietnamese import slugify
+from pagecache.fragments import fragment
 
 # Every first path segment the site routes itself; a section may not take one, or its page would be unreachable.
 RESERVED_SLUGS = frozenset(
@@ -24,6 +25,10 @@ RESERVED_SLUGS = frozenset(
         "en",
         "vi",
         "favicon.ico",
+        # the page cache's own addresses (pagecache/urls.py, newsroom/urls.py)
+        "_esi",
+        "_edge",
+        "_health",
     }
 )
 
@@ -84,8 +89,16 @@ class Section(models.Model):
         return reverse("sections:detail", kwargs={"slug": self.slug})
 
 
+# The content key of the sections menu (articles/cachekeys.py lists them all).
+NAV = "nav"
+
+
+class Navigation(list):
+    """The menu's sections; a template fragment showing them depends on the menu as a whole."""
+
+    cache_keys = (NAV,)
+
+
 def navigation():
     """The active sections in navigation order: the site's header and the home page's blocks."""
-    from newsroom.cache import fragment
-
-    return fragment("navigation", lambda: list(Section.objects.active()))
+    return fragment("navigation", lambda: Navigation(Section.objects.active()), keys=(NAV,))

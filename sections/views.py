@@ -1,6 +1,8 @@
 from django.shortcuts import get_object_or_404
 
+from articles.cachekeys import section_list
 from articles.views import ArticleListView
+from pagecache.context import depends_on
 
 from .models import Section
 
@@ -12,6 +14,7 @@ class SectionView(ArticleListView):
 
     def get_queryset(self):
         self.section = get_object_or_404(Section, slug=self.kwargs["slug"])
+        depends_on(section_list(self.section.pk))
         return self.published_articles().filter(section=self.section)
 
     def get_context_data(self, **kwargs):

@@ -30,10 +30,17 @@ def _isolated_media_and_cache(settings, tmp_path):
     """Every test writes its uploads to a fresh folder and starts with an empty cache."""
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    # Off by default so each test sees the rendering path; tests/test_page_cache.py turns it on.
-    settings.NEWSROOM = {
-        **settings.NEWSROOM,
-        "PAGE_CACHE": {**settings.NEWSROOM["PAGE_CACHE"], "ENABLED": False},
+    # Off by default so each test sees the rendering path (the page_cache and fragments fixtures turn them on).
+    # Invalidation happens after a commit, and a test runs inside a transaction that never commits: tests of the
+    # caches commit their changes with the `committed` fixture. A fresh store for every test.
+    settings.PAGECACHE = {
+        **settings.PAGECACHE,
+        "ENABLED": False,
+        "FRAGMENTS": False,
+        "STORE": "local",
+        "SYNC_CHECK_SECONDS": 0,
+        "EDGE_PURGE_URLS": [],
+        "EDGE_PURGE_THREAD": False,
     }
     for each in caches.all():
         each.clear()
@@ -64,11 +71,20 @@ def reference_article(demo):
 
 @pytest.fixture
 def page_cache(settings):
-    """The readers' page cache switched on, as in production."""
-    settings.NEWSROOM = {
-        **settings.NEWSROOM,
-        "PAGE_CACHE": {**settings.NEWSROOM["PAGE_CACHE"], "ENABLED": True},
-    }
+    """The readers' page cache and fragments switched on, as in production."""
+    settings.PAGECACHE = {**settings.PAGECACHE, "ENABLED": True, "FRAGMENTS": True}
+
+
+@pytest.fixture
+def fragments(settings):
+    """Fragments switched on (the page cache stays off): the "uncached" path of production."""
+    settings.PAGECACHE = {**settings.PAGECACHE, "FRAGMENTS": True}
+
+
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    """`with committed(): …` runs what the block's transaction would run when it commits (cache invalidation)."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)
 
 
 @pytest.fixture(scope="module")

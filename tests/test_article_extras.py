@@ -97,7 +97,7 @@ def test_related_articles_are_the_chosen_ones_then_shared_tags_then_the_section(
         "Bài được chọn",  # chosen by an editor
         "Chung hai chủ đề",  # two tags in common beats one
         "Chung một chủ đề",
-        "Bài mới nhất cùng chuyên mục",  # then the newest of the section
+        "Bài cũ hơn cùng chuyên mục",  # then the nearest of the section, the one just before it first
     ]
 
 

@@ -2,9 +2,9 @@ import datetime
 import re
 
 import pytest
-from django.core.cache import caches
 from django.utils import timezone
 
+import pagecache.conf
 from articles.models import Status
 
 from .factories import make_article, make_byline, make_photo, make_pull_quote
@@ -122,12 +122,11 @@ def _article_with(count):
 
 
 @pytest.mark.django_db
-def test_article_page_query_count_does_not_grow_with_its_parts(client, django_assert_num_queries):
+def test_article_page_query_count_does_not_grow_with_its_parts(client, django_assert_num_queries, fragments):
     small, large = _article_with(1), _article_with(10)
     client.get(make_article().get_absolute_url())  # fills the caches of templates and content types
     for article in (small, large):  # the same with one and with ten of everything: no N+1
-        for each in caches.all():  # the shared cache and this process's copy of the fragments
-            each.clear()
+        pagecache.conf.clear()  # the shared store and this process's copy of the fragments
         # a cold render: is it published (the id); article+section, bylines, photos, pull-quotes, tags; the ids of
         # related, other news and previous/next in one UNION, those articles with their sections, their
         # thumbnails; the next scheduled publication (how long fragments may be kept); the navigation; the update

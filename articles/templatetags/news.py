@@ -1,18 +1,15 @@
 """How the newsroom prints times ("07:07 | 29/09/2017" in Vietnamese, the reader's language otherwise) and the
 addresses search engines and sharing services read."""
 
-import hashlib
-
 from django import template
 from django.conf import settings
 from django.urls import translate_url
 from django.utils import dateformat, timezone
 from django.utils.http import urlencode
-from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext, override
 
 from articles import seo
-from newsroom.cache import fragment, page_query
+from pagecache.middleware import page_query, policy_of
 
 register = template.Library()
 
@@ -121,7 +118,10 @@ def translated_path(context, language):
     """This page's address in another language, what it shows kept: /2017/?page=2 <-> /en/2017/?page=2"""
     request = context["request"]
     path = translate_url(request.path, language)
-    query = page_query(request)  # as the page cache keys it: a cached page carries nobody's tracking tags
+    match = request.resolver_match
+    policy = policy_of(match.func) if match else None
+    # As the page cache keys it: what the page reads, so that a cached page carries nobody's tracking tags.
+    query = page_query(request, policy) if policy else ""
     return f"{path}?{query}" if query else path
 
 
@@ -149,32 +149,3 @@ def language_alternates(context):
 def article_json_ld(context, article):
     """The article as schema.org NewsArticle, in a script element nothing in the article can break out of."""
     return seo.json_ld_script(seo.news_article(article, canonical_url(context)))
-
-
-@register.tag("fragment")
-def do_fragment(parser, token):
-    """`{% fragment "name" value … %}…{% endfragment %}`: the block rendered once and kept in the cache.
-
-    For the parts of a page that cost more to render than the page's own content (the sections menu, the
-    related and other news around an article) and that depend only on the language and the values named.
-    It is kept under the site's cache generation (`newsroom.cache.fragment`), so it is never staler than the
-    page cache: any editorial change renders it afresh.
-    """
-    bits = token.split_contents()
-    if len(bits) < 2:
-        raise template.TemplateSyntaxError('{% fragment %} needs a name: {% fragment "name" value … %}')
-    nodelist = parser.parse(("endfragment",))
-    parser.delete_first_token()
-    return FragmentNode(nodelist, [parser.compile_filter(bit) for bit in bits[1:]])
-
-
-class FragmentNode(template.Node):
-    def __init__(self, nodelist, names):
-        self.nodelist = nodelist
-        self.names = names
-
-    def render(self, context):
-        parts = [get_language(), *(str(name.resolve(context)) for name in self.names)]
-        # Hashed: the values may be long titles or slugs, and a cache key has a length limit.
-        digest = hashlib.blake2b("\x1f".join(parts).encode(), digest_size=16).hexdigest()
-        return mark_safe(fragment(f"html:{digest}", lambda: str(self.nodelist.render(context))))

@@ -1,0 +1,193 @@
+"""Entries: what the cache keeps (a page, a fragment), with the keys it was built from and their versions then.
+
+An entry may be used while every one of its keys still has the version it was stored with, and until it expires.
+To store one safely, the store's clock is read before the render reads the database, and the versions of its keys
+after: if any is newer than that clock, something it shows changed while it was being built, and it is not kept.
+So a process's own copy is never staler than the shared store, and a render racing an edit is never kept.
+"""
+
+import dataclasses
+import datetime
+
+from django.utils import timezone
+
+from . import conf
+from .context import begin, current, end
+from .store import Unavailable
+
+SCHEDULE = "sched"  # the key of what is set to change by itself at a known time (scheduled articles)
+# Every entry's key, and every page's: invalidating it drops everything (after a bulk load, a release whose templates
+# changed: `manage.py purges --everything`).
+EVERYTHING = "site"
+
+
+@dataclasses.dataclass(frozen=True)
+class Entry:
+    value: object
+    keys: tuple
+    tags: tuple  # the version of each key when the entry was stored
+    expires: datetime.datetime
+
+    def seconds_left(self, now=None):
+        return (self.expires - (now or timezone.now())).total_seconds()
+
+
+def fragment(name, compute, *, keys=()):
+    """The value `compute()` returns, kept under `name` until a key it depends on changes.
+
+    Its keys are `keys` and whatever the computation collects (the instances it loads, the lists it declares).
+    Staff (fresh renders) and FRAGMENTS=false compute it every time.
+    """
+    render = current()
+    token = begin() if render is None else None
+    try:
+        render = current()
+        if render.fresh or not conf.options()["FRAGMENTS"]:
+            return computed(render, compute, keys)[0]
+        entry = lookup(render, f"f:{name}", conf.near_fragments())
+        if entry is not None:
+            render.collector.keys.update(entry.keys)
+            render.collector.expire(entry.expires)
+            return entry.value
+        value, collector = computed(render, compute, keys)
+        keep(render, f"f:{name}", value, collector, conf.near_fragments())
+        return value
+    finally:
+        if token is not None:
+            end(token)
+
+
+def computed(render, compute, keys=()):
+    """(value, its collector): `compute()` run in a collector of its own, the clock read before it starts."""
+    start_clock(render)
+    collector = render.push()
+    collector.keys.update(keys)
+    try:
+        value = compute()
+    finally:
+        render.pop()
+    return value, collector
+
+
+def start_clock(render):
+    """Read the store's clock once per render, before it reads the database (see the module's docstring)."""
+    if render.clock is None and not render.unavailable:
+        try:
+            render.clock, _versions = conf.store().versions(())
+        except Unavailable:
+            render.unavailable = True
+
+
+def current_versions(render, keys):
+    """{key: version} for `keys`, each asked of the store at most once per render; None if it cannot answer."""
+    if render.unavailable:
+        return None
+    missing = [key for key in keys if key not in render.versions]
+    if missing:
+        try:
+            clock, found = conf.store().versions(missing)
+        except Unavailable:
+            render.unavailable = True
+            return None
+        if render.clock is None:
+            render.clock = clock
+        render.versions.update(found)
+    return render.versions
+
+
+def is_valid(render, entry, now=None):
+    if entry.seconds_left(now) <= 0:
+        return False
+    versions = current_versions(render, entry.keys)
+    return versions is not None and all(
+        versions[key] == tag for key, tag in zip(entry.keys, entry.tags, strict=False)
+    )
+
+
+def lookup(render, name, near):
+    """The entry `name` from this process's memory or the shared store, if it is still valid."""
+    entry = near.get(name)
+    shared = entry is None
+    if shared:
+        if render.unavailable:
+            return None
+        try:
+            entry = conf.store().get_many([name]).get(name)
+        except Unavailable:
+            render.unavailable = True
+            return None
+        if entry is None:
+            return None
+    if not is_valid(render, entry):
+        return None
+    if shared:
+        near.set(name, entry, entry.seconds_left())
+    return entry
+
+
+def keep(render, name, value, collector, near):
+    """Store `value` under `name` if nothing it shows changed while it was built; return the entry or None."""
+    if render.unavailable or render.clock is None:
+        return None
+    keys = tuple(sorted(collector.keys | {EVERYTHING}))
+    try:
+        _clock, versions = conf.store().versions(keys)
+    except Unavailable:
+        render.unavailable = True
+        return None
+    if any(version > render.clock for version in versions.values()):
+        return None  # an edit of what it shows committed while it was built: the next render keeps it
+    render.versions.update(versions)
+    entry = Entry(value, keys, tuple(versions[key] for key in keys), expiry(collector, keys))
+    seconds = entry.seconds_left()
+    if seconds < 1:
+        return None
+    try:
+        conf.store().set(name, entry, seconds)
+    except Unavailable:
+        render.unavailable = True
+        return None
+    near.set(name, entry, seconds)
+    return entry
+
+
+def expiry(collector, keys):
+    """When an entry with these keys stops being true: the configured time, a time the render named, or the moment
+    a scheduled change touching one of its keys happens, whichever comes first."""
+    now = timezone.now()
+    candidates = [now + datetime.timedelta(seconds=conf.options()["SECONDS"])]
+    if collector.expires is not None:
+        candidates.append(collector.expires)
+    if SCHEDULE not in keys:  # the schedule itself expires at its first change
+        due = next_change(set(keys))
+        if due is not None:
+            candidates.append(due)
+    return min(candidates)
+
+
+# The schedule: changes that happen by themselves at a known time (an article scheduled for 18:00 comes out with no
+# edit at 18:00). The content apps provide it; it is a fragment like any other.
+
+_schedule_provider = None
+
+
+def register_schedule(provider):
+    """`provider()` returns [(when, keys)] for the changes to come: when each happens and the keys it touches."""
+    global _schedule_provider
+    _schedule_provider = provider
+
+
+def next_change(keys):
+    if _schedule_provider is None:
+        return None
+    # Apart: what the schedule was built from is not what the entry asking about it shows.
+    with current().isolated():
+        changes = fragment("schedule", _schedule, keys=(SCHEDULE,))
+    return next((when for when, touched in changes if touched & keys), None)
+
+
+def _schedule():
+    changes = sorted(_schedule_provider(), key=lambda change: change[0])
+    if changes:
+        current().collector.expire(changes[0][0])
+    return [(when, frozenset(touched)) for when, touched in changes]

@@ -1,0 +1,237 @@
+"""Invalidating: a change names the keys it made stale; they are journaled with it and applied once it commits.
+
+`invalidate(keys)` writes a journal row (pagecache.models.Invalidation) in the change's own transaction, so a change
+that rolls back purges nothing and a committed one can never be forgotten. After the commit, the keys get new
+versions in the shared store (so every process's pages and fragments showing them give way at once), then every
+edge purges them. What could not be done then is done later, from the journal:
+
+- a store that failed or restarted replays it before it is trusted again (`catch_up`, called by the store);
+- each process looks for rows the store missed at most every SYNC_CHECK_SECONDS (`check_missed`), which covers a
+  process that was idle while the store was away;
+- purges that failed are retried with growing pauses by a background thread in each process, and listed and sent
+  again by `manage.py purges`.
+"""
+
+import datetime
+import functools
+import logging
+import threading
+import time
+
+from django.db import DatabaseError, close_old_connections, connections, router, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from . import conf, edge
+from .models import Invalidation
+from .store import Unavailable
+
+logger = logging.getLogger(__name__)
+
+
+def _journal():
+    """The journal on the primary database: a replica may not have the newest rows yet."""
+    return Invalidation.objects.using(router.db_for_write(Invalidation))
+
+
+def invalidate(keys, reason="", using=None):
+    """Make `keys` stale everywhere once the current transaction commits (at once outside one)."""
+    keys = sorted({key for key in keys if key})
+    if not keys:
+        return None
+    using = using or router.db_for_write(Invalidation)
+    row = Invalidation.objects.using(using).create(keys=" ".join(keys), reason=reason[:200])
+    connection = connections[using]
+    if not connection.in_atomic_block:  # autocommit: the change and its row are committed already
+        apply([row], using=using)
+        return row
+    # The rows of a transaction are applied together by the first of their callbacks to run at its commit. A row
+    # of a savepoint that rolled back may be applied with them: a needless purge, never a missed one.
+    connection.__dict__.setdefault("_pagecache_pending", []).append(row)
+    # robust: the change is committed by then; a failing cache or edge must not turn it into an error page.
+    transaction.on_commit(functools.partial(_apply_pending, using), using=using, robust=True)
+    return row
+
+
+def _apply_pending(using):
+    connection = connections[using]
+    rows, connection._pagecache_pending = connection.__dict__.get("_pagecache_pending", []), []
+    apply(rows, using=using)
+
+
+def apply(rows, using="default"):
+    """Give the rows' keys new versions in the store, purge them at the edge, and note what was done."""
+    if not rows:
+        return
+    keys = sorted({key for row in rows for key in row.key_list})
+    now = timezone.now()
+    changes = {}
+    try:
+        conf.store().bump(keys)
+        changes["cached_at"] = now
+    except Unavailable as error:
+        logger.warning(
+            "Invalidation %s not applied to the page cache yet (%s); replayed when it is back",
+            rows[0].pk,
+            error,
+        )
+    changes.update(_purge(keys, purges=0, failures=0, now=now))
+    try:
+        Invalidation.objects.using(using).filter(pk__in=[row.pk for row in rows]).update(**changes)
+    except DatabaseError as error:
+        logger.warning("Could not note invalidations %s as done: %s", [row.pk for row in rows], error)
+    if changes.get("purged_at") is None and edge.targets():
+        purger.wake()
+
+
+def _purge(keys, *, purges, failures, now):
+    """The journal fields after one purge of `keys` at every edge."""
+    targets = edge.targets()
+    if not targets:
+        return {"purged_at": now, "next_purge_at": None, "purge_error": ""}
+    option = conf.options()
+    try:
+        edge.purge(keys)
+    except edge.PurgeFailed as error:
+        failures += 1
+        pause = min(300, 2 ** min(failures, 9))
+        logger.warning("Edge purge failed (%s); retrying in %ss: %s", error, pause, " ".join(keys[:20]))
+        return {
+            "failures": failures,
+            "next_purge_at": now + datetime.timedelta(seconds=pause),
+            "purge_error": str(error)[:2000],
+        }
+    purges += 1
+    # A page can be on its way to the edge while the first purge passes it: a second one, a moment later.
+    if purges < 2 and option["EDGE_REPURGE_SECONDS"] > 0:
+        return {
+            "purges": purges,
+            "next_purge_at": now + datetime.timedelta(seconds=option["EDGE_REPURGE_SECONDS"]),
+            "purge_error": "",
+        }
+    return {"purges": purges, "purged_at": now, "next_purge_at": None, "purge_error": ""}
+
+
+def catch_up(full=False):
+    """Replay into the store what it may have missed: rows never applied, and after a restart (`full`) every row
+    recent enough that an entry could still be stored under the versions it replaced."""
+    now = timezone.now()
+    missed = Q(cached_at__isnull=True)
+    if full:
+        window = datetime.timedelta(seconds=conf.options()["SECONDS"]) + datetime.timedelta(minutes=10)
+        missed |= Q(created_at__gte=now - window)
+    rows = list(_journal().filter(missed).only("pk", "keys", "cached_at"))
+    if rows:
+        conf.store().bump(sorted({key for row in rows for key in row.key_list}))
+        late = [row.pk for row in rows if row.cached_at is None]
+        if late:
+            # Purged at the edge before they reached the store: a page refetched meanwhile may have come from a
+            # process still reading the old versions, so purge them once more now.
+            _journal().filter(pk__in=late).update(cached_at=now, purged_at=None, purges=0, next_purge_at=now)
+            purger.wake()
+    if full:
+        conf.store().mark_synced()
+    logger.warning(
+        "Page cache caught up with %s journal rows%s", len(rows), " after a restart" if full else ""
+    )
+
+
+_last_check = [0.0, 0.0]  # monotonic times of the last look for missed rows and for stuck purges
+
+
+def check_missed():
+    """At most every SYNC_CHECK_SECONDS: are there committed invalidations the store has not applied?"""
+    interval = conf.options()["SYNC_CHECK_SECONDS"]
+    moment = time.monotonic()
+    if not interval or moment - _last_check[0] < interval:
+        return
+    _last_check[0] = moment
+    now = timezone.now()
+    try:
+        if (
+            _journal()
+            .filter(cached_at__isnull=True, created_at__lt=now - datetime.timedelta(seconds=2))
+            .exists()
+        ):
+            conf.store().need_sync()
+        if moment - _last_check[1] >= 60:
+            _last_check[1] = moment
+            stuck = Q(purged_at__isnull=True, next_purge_at__lt=now - datetime.timedelta(seconds=30))
+            if edge.targets() and _journal().filter(stuck).exists():
+                purger.wake()  # its process is gone, or its thread died: this one takes over
+            prune(now)
+    except DatabaseError:
+        pass  # the database is away: cached pages are still served; nothing to learn until it is back
+
+
+def prune(now=None):
+    """Forget rows older than JOURNAL_DAYS once they are fully done."""
+    cutoff = (now or timezone.now()) - datetime.timedelta(days=conf.options()["JOURNAL_DAYS"])
+    _journal().filter(created_at__lt=cutoff, cached_at__isnull=False, purged_at__isnull=False).delete()
+
+
+def pending(due_only=True):
+    rows = _journal().filter(purged_at__isnull=True).order_by("pk")
+    if due_only:
+        rows = rows.filter(Q(next_purge_at__isnull=True) | Q(next_purge_at__lte=timezone.now()))
+    return rows
+
+
+def retry_pending(due_only=True, limit=100):
+    """Send the purges that are due again (or all pending ones); return (sent, failed)."""
+    sent = failed = 0
+    with transaction.atomic():
+        rows = pending(due_only)
+        if connections[rows.db].features.has_select_for_update_skip_locked:
+            rows = rows.select_for_update(skip_locked=True)
+        for row in list(rows[:limit]):
+            changes = _purge(row.key_list, purges=row.purges, failures=row.failures, now=timezone.now())
+            for name, value in changes.items():
+                setattr(row, name, value)
+            row.save(update_fields=list(changes))
+            if "failures" in changes:
+                failed += 1
+            else:
+                sent += 1
+    return sent, failed
+
+
+class Purger:
+    """Each process's background thread for purges that are due later: retries and second purges."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._wake = threading.Event()
+        self._thread = None
+
+    def wake(self):
+        if not conf.options().get("EDGE_PURGE_THREAD", True):
+            return
+        with self._lock:
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(target=self._run, name="pagecache-purger", daemon=True)
+                self._thread.start()
+        self._wake.set()
+
+    def _run(self):
+        idle = 0
+        while idle < 60:  # a quiet minute: the thread ends; the next failure starts another
+            self._wake.clear()
+            try:
+                close_old_connections()
+                sent, failed = retry_pending()
+                upcoming = (
+                    pending(due_only=False).exclude(next_purge_at__isnull=True).order_by("next_purge_at")
+                )
+                nearest = upcoming.values_list("next_purge_at", flat=True).first()
+            except DatabaseError as error:
+                logger.warning("Edge purge retries wait for the database: %s", error)
+                sent, failed, nearest = 0, 0, None
+            finally:
+                connections.close_all()
+            idle = 0 if sent or failed or nearest else idle + 5
+            pause = 5.0 if nearest is None else max(0.2, min(5.0, (nearest - timezone.now()).total_seconds()))
+            self._wake.wait(pause)
+
+
+purger = Purger()

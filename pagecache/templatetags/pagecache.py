@@ -1,0 +1,69 @@
+"""`{% fragment %}` keeps a rendered block; `{% hole %}` places a shared, busy block (see pagecache.holes)."""
+
+import hashlib
+
+from django import template
+from django.db.models import Model
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
+
+from .. import holes
+from ..context import keys_of
+from ..fragments import fragment
+
+register = template.Library()
+
+
+@register.simple_tag
+def hole(name, arg=""):
+    return holes.place(name, str(arg) if arg else "")
+
+
+@register.tag("fragment")
+def do_fragment(parser, token):
+    """`{% fragment "name" value … %}…{% endfragment %}`: the block rendered once and kept in the cache.
+
+    For the parts of a page that cost more to render than the page's own content (menus, cards, the blocks around an
+    article) and that depend only on the language and the values named. The values are also what the block shows:
+    a model instance stands for its keys (an article: "a12", its section: "s3"), a value that came out of a fragment
+    for that fragment's keys; the block gives way as soon as one of them changes.
+    """
+    bits = token.split_contents()
+    if len(bits) < 2:
+        raise template.TemplateSyntaxError('{% fragment %} needs a name: {% fragment "name" value … %}')
+    nodelist = parser.parse(("endfragment",))
+    parser.delete_first_token()
+    return FragmentNode(nodelist, [parser.compile_filter(bit) for bit in bits[1:]])
+
+
+class FragmentNode(template.Node):
+    def __init__(self, nodelist, values):
+        self.nodelist = nodelist
+        self.values = values
+
+    def render(self, context):
+        values = [value.resolve(context) for value in self.values]
+        keys = set()
+        parts = [get_language()]
+        for value in values:
+            keys |= _keys(value)
+            parts.append(_identity(value))
+        # Hashed: the values may be long titles or slugs, and a cache key has a length limit.
+        digest = hashlib.blake2b("\x1f".join(parts).encode(), digest_size=16).hexdigest()
+        return mark_safe(fragment(f"html:{digest}", lambda: str(self.nodelist.render(context)), keys=keys))
+
+
+def _keys(value):
+    if isinstance(value, Model):
+        return keys_of(value) | set(getattr(value, "cache_keys", ()))
+    if isinstance(value, list | tuple):
+        return set().union(*(_keys(item) for item in value)) | set(getattr(value, "cache_keys", ()))
+    return set(getattr(value, "cache_keys", ()))
+
+
+def _identity(value):
+    if isinstance(value, Model):
+        return f"{value._meta.label}:{value.pk}"
+    if isinstance(value, list | tuple):
+        return ",".join(_identity(item) for item in value)
+    return str(value)
