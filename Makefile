@@ -5,8 +5,9 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 8000
+EDGE_PORT ?= 6081
 
-.PHONY: run test lint fmt migrations-check install browser bench load backup restore
+.PHONY: run edge test lint fmt migrations-check install browser bench load backup restore
 
 # Reinstall only when pyproject.toml changed: a cold install costs ~20 s here and pip's cache does not help.
 $(STAMP): pyproject.toml
@@ -20,6 +21,12 @@ run: $(STAMP)
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+# The same site with Varnish in front on $(EDGE_PORT), from deploy/varnish.vcl (installed with apt-get as root).
+edge: $(STAMP)
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py load_demo
+	$(BIN)/python manage.py edge --with-app --backend $(HOST):$(PORT) --listen $(HOST):$(EDGE_PORT)
 
 browser:
 	@scripts/ensure-chromium

@@ -160,8 +160,8 @@ class _Connection(redis.Connection):
 
     store = None  # the RedisStore, set on the subclass each store makes
 
-    def on_connect(self):
-        super().on_connect()
+    def on_connect_check_health(self, check_health=True):
+        super().on_connect_check_health(check_health)
         self.send_command("INFO", "server")
         info = self.read_response()
         info = info.decode() if isinstance(info, bytes) else str(info)
