@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 EDGE_PORT ?= 6081
 
-.PHONY: run edge test lint fmt migrations-check install browser bench load backup restore
+.PHONY: run edge varnish test lint fmt migrations-check install browser bench load backup restore
 
 # Reinstall only when pyproject.toml changed: a cold install costs ~20 s here and pip's cache does not help.
 $(STAMP): pyproject.toml
@@ -31,7 +31,10 @@ edge: $(STAMP)
 browser:
 	@scripts/ensure-chromium
 
-test: $(STAMP) browser
+varnish:
+	@scripts/ensure-varnish
+
+test: $(STAMP) browser varnish
 	$(BIN)/python -m pytest -n auto --dist loadfile $(PYTEST_ARGS)
 
 lint: $(STAMP)

@@ -94,7 +94,7 @@ def _purge(keys, *, purges, failures, now):
         edge.purge(keys)
     except edge.PurgeFailed as error:
         failures += 1
-        pause = min(300, 2 ** min(failures, 9))
+        pause = _pause(failures)
         logger.warning("Edge purge failed (%s); retrying in %ss: %s", error, pause, " ".join(keys[:20]))
         return {
             "failures": failures,
@@ -177,23 +177,47 @@ def pending(due_only=True):
     return rows
 
 
-def retry_pending(due_only=True, limit=100):
-    """Send the purges that are due again (or all pending ones); return (sent, failed)."""
-    sent = failed = 0
-    with transaction.atomic():
+def retry_pending(due_only=True, limit=1000):
+    """Send the purges that are due (or every pending one) again, together; return (purges sent, failed)."""
+    with transaction.atomic(using=router.db_for_write(Invalidation)):
         rows = pending(due_only)
         if connections[rows.db].features.has_select_for_update_skip_locked:
             rows = rows.select_for_update(skip_locked=True)
-        for row in list(rows[:limit]):
-            changes = _purge(row.key_list, purges=row.purges, failures=row.failures, now=timezone.now())
-            for name, value in changes.items():
-                setattr(row, name, value)
-            row.save(update_fields=list(changes))
-            if "failures" in changes:
-                failed += 1
+        rows = list(rows[:limit])
+        if not rows:
+            return 0, 0
+        keys = sorted({key for row in rows for key in row.key_list})
+        now = timezone.now()
+        try:
+            edge.purge(keys)
+        except edge.PurgeFailed as error:
+            logger.warning("Edge purge failed again (%s): %s", error, " ".join(keys[:20]))
+            failure = str(error)[:2000]
+            for row in rows:
+                row.failures += 1
+                row.next_purge_at = now + datetime.timedelta(seconds=_pause(row.failures))
+                row.purge_error = failure
+            Invalidation.objects.using(rows[0]._state.db).bulk_update(
+                rows, ["failures", "next_purge_at", "purge_error"]
+            )
+            return 0, 1
+        repurge = conf.options()["EDGE_REPURGE_SECONDS"]
+        for row in rows:
+            row.purges += 1
+            row.purge_error = ""
+            if row.purges < 2 and repurge > 0:
+                row.next_purge_at = now + datetime.timedelta(seconds=repurge)
             else:
-                sent += 1
-    return sent, failed
+                row.purged_at, row.next_purge_at = now, None
+        Invalidation.objects.using(rows[0]._state.db).bulk_update(
+            rows, ["purges", "purge_error", "purged_at", "next_purge_at"]
+        )
+        return 1, 0
+
+
+def _pause(failures):
+    """Seconds before the next try after `failures` failures in a row: 2, 4, 8… up to five minutes."""
+    return min(300, 2 ** min(failures, 9))
 
 
 class Purger:

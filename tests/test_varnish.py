@@ -1,0 +1,105 @@
+"""End to end through a real Varnish (Debian's varnish + varnish-modules) in front of the live app, from the repo's
+VCL: what the newsroom publishes is on the edge at once, what it drafts leaves the edge's cache alone."""
+
+import datetime
+import urllib.error
+import urllib.request
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from articles import workflow
+from articles.models import Status
+from pagecache import varnishd
+
+from .factories import make_article, make_byline, make_section, make_user
+
+pytestmark = [pytest.mark.varnish, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def edge(live_server, settings):
+    assert varnishd.ensure_installed(), "Varnish is missing: run scripts/ensure-varnish"
+    backend = live_server.url.removeprefix("http://")
+    from .redis_servers import free_port
+
+    varnish = varnishd.start(backend, f"127.0.0.1:{free_port()}")
+    settings.PAGECACHE = {
+        **settings.PAGECACHE,
+        "ENABLED": True,
+        "FRAGMENTS": True,
+        "EDGE_PURGE_URLS": [varnish.url],
+        "EDGE_REPURGE_SECONDS": 0,
+    }
+    yield varnish
+    varnish.stop()
+
+
+def fetch(varnish, path, **headers):
+    request = urllib.request.Request(varnish.url.rstrip("/") + path, headers=headers)
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 - the test's own Varnish
+            return response.status, dict(response.headers), response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers), error.read().decode()
+
+
+@pytest.fixture
+def newsroom(roles):
+    section = make_section(name="Thời sự", slug="thoi-su")
+    writer = make_byline(name="Lê Tùng", slug="le-tung")
+    now = timezone.now()
+    for number in range(12):
+        make_article(
+            section=section,
+            bylines=[writer],
+            title=f"Tin số {number}",
+            published_at=now - datetime.timedelta(hours=number + 1),
+        )
+    return section
+
+
+def test_a_publication_is_on_the_edge_at_once_and_a_draft_save_leaves_it_warm(edge, newsroom):
+    editor = make_user("bientap", role="Editors", name="Biên tập")
+    status, headers, _body = fetch(edge, "/")
+    assert status == 200
+    status, headers, body = fetch(edge, "/")
+    assert headers["X-Cache"] == "HIT"
+    assert (
+        "<esi:include" not in body and 'class="site-updated"' in body
+    )  # the update stamp, filled at the edge
+    article = make_article(section=newsroom, title="Tin nóng trên biên", status=Status.APPROVED)
+    workflow.perform(article, "publish", editor)  # committed for real: the purge follows at once
+    status, headers, body = fetch(edge, "/")
+    assert "Tin nóng trên biên" in body and headers["X-Cache"] == "MISS"
+    hits = edge.counters("MAIN.cache_hit")["MAIN.cache_hit"]
+    draft = make_article(section=newsroom, title="Bản nháp", status=Status.DRAFT)
+    draft.title = "Bản nháp sửa"
+    draft.save()
+    for _reader in range(5):
+        status, headers, body = fetch(edge, "/")
+        assert headers["X-Cache"] == "HIT"
+    assert edge.counters("MAIN.cache_hit")["MAIN.cache_hit"] >= hits + 5
+
+
+def test_a_made_up_session_gets_the_edges_copy_and_staff_pass_through(edge, newsroom):
+    fetch(edge, "/thoi-su/")
+    status, headers, _body = fetch(edge, "/thoi-su/", Cookie="sessionid=made-up-by-someone; _ga=GA1.2")
+    assert status == 200 and headers["X-Cache"] == "HIT"
+    editor = make_user("bientap2", role="Editors", name="Biên tập hai")
+    client = Client()
+    client.force_login(editor)
+    session = client.cookies["sessionid"].value
+    status, headers, _body = fetch(edge, "/thoi-su/", Cookie=f"sessionid={session}")
+    assert status == 200 and headers["X-Cache"] == "MISS" and "private" in headers["Cache-Control"]
+
+
+def test_the_edge_purges_only_from_allowed_addresses_and_passes_the_admin(edge, newsroom):
+    status, _headers, _body = fetch(edge, "/admin/login/")
+    assert status == 200
+    assert fetch(edge, "/admin/login/")[1]["X-Cache"] == "MISS"
+    request = urllib.request.Request(edge.url, method="PURGE", headers={"xkey-purge": "all"})
+    with urllib.request.urlopen(request, timeout=5) as response:  # noqa: S310 - from 127.0.0.1: allowed
+        assert response.status == 200
+    assert 'acl purgers {\n    "10.0.0.9";\n}' in varnishd.render_vcl("app:8000", purgers=["10.0.0.9"])
