@@ -260,7 +260,9 @@ def article_page_context(article):
     """What templates/articles/article_detail.html prints besides the article: the reader's page and previews."""
     # The blocks around an article cost more than the article itself, change only when the site does, and are
     # the same in both languages and whatever the query string: a cached fragment, kept fresh like the pages.
-    around = fragment(f"surroundings:{article.pk}", lambda: surroundings(article))
+    around = fragment(
+        f"surroundings:{article.pk}", lambda: surroundings(article), keys=(cachekeys.article(article.pk),)
+    )
     return {"article": article, "current_section_slug": article.section.slug, **around}
 
 

@@ -49,11 +49,12 @@ def invalidate(keys, reason="", using=None):
     # of a savepoint that rolled back may be applied with them: a needless purge, never a missed one.
     connection.__dict__.setdefault("_pagecache_pending", []).append(row)
     # robust: the change is committed by then; a failing cache or edge must not turn it into an error page.
-    transaction.on_commit(functools.partial(_apply_pending, using), using=using, robust=True)
+    transaction.on_commit(functools.partial(apply_pending, using), using=using, robust=True)
     return row
 
 
-def _apply_pending(using):
+def apply_pending(using="default"):
+    """Apply the rows waiting for their transaction's commit (the first callback of a commit takes them all)."""
     connection = connections[using]
     rows, connection._pagecache_pending = connection.__dict__.get("_pagecache_pending", []), []
     apply(rows, using=using)
