@@ -80,7 +80,9 @@ class PageCacheMiddleware:
         policy = self.policy(request)
         fresh = policy is None or self.is_staff(request)
         enabled = conf.options()["ENABLED"]
-        token = begin(fresh=fresh, assemble=not fresh and enabled)
+        # Holes are left as includes when this cache fills them on the way out, or when an edge in front does.
+        assemble = not fresh and (enabled or accepts_esi(request))
+        token = begin(fresh=fresh, assemble=assemble)
         try:
             if policy is None:
                 return self.get_response(request)
@@ -203,7 +205,7 @@ def deliver(request, entry, render, outcome):
     """The HTTP response for a page entry: its holes filled (or left to the edge), its keys and caching headers."""
     page = entry.value
     body, keys, expires, stored = page["body"], set(entry.keys), entry.expires, page["stored"]
-    esi = bool(page["holes"]) and "ESI/1.0" in request.headers.get("Surrogate-Capability", "")
+    esi = bool(page["holes"]) and accepts_esi(request)
     if page["holes"] and not esi:
         for path in page["holes"]:
             hole = hole_entry(render, path)
@@ -235,6 +237,11 @@ def deliver(request, entry, render, outcome):
     if page["status"] != 200:
         return response
     return get_conditional_response(request, etag=etag, last_modified=stored, response=response)
+
+
+def accepts_esi(request):
+    """An edge cache in front that fills Edge Side Includes itself (our VCL says so in Surrogate-Capability)."""
+    return "ESI/1.0" in request.headers.get("Surrogate-Capability", "")
 
 
 def entry_seconds(expires):
