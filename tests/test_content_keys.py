@@ -41,7 +41,9 @@ def paper():
     )
     make_photo(article, is_lead=True)
     neighbour = make_article(section=other, published_at=moment - datetime.timedelta(hours=2))
-    make_article(section=other, title="Tin hôm nay")  # so the day's "next day with news" is a known day
+    # so that the day's "previous day with news" and "next day with news" are known days, not the archive's ends
+    make_article(section=other, title="Tin hôm nay")
+    make_article(section=other, title="Tin tháng trước", published_at=moment - datetime.timedelta(days=20))
     return {
         "article": article,
         "neighbour": neighbour,
