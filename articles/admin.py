@@ -10,7 +10,7 @@ from taggit.models import Tag as UnusedTaggitTag
 
 from . import previews, revisions, workflow
 from .admin_views import ArticleWorkflowViews
-from .forms import CONFLICT_MESSAGE, ArticleAdminForm, BylineForm, PhotoForm
+from .forms import CONFLICT_MESSAGE, RELATED_NOT_VISIBLE, ArticleAdminForm, BylineForm, PhotoForm
 from .models import (
     Article,
     ArticleByline,
@@ -122,15 +122,26 @@ class ArticleAdmin(ArticleWorkflowViews, admin.ModelAdmin):
 
     def get_fieldsets(self, request, obj=None):
         main = ["title", "slug", "section", "lead", "body"]
+        topics = ["tags", "related"]
         if obj is not None:
             if self.has_change_permission(request, obj):
                 main.append("opened_version")
             else:
                 main[-1] = "body_text"  # read, not edited: the body as readers see it, not its markup
-        return [(None, {"fields": main}), (_("Topics"), {"fields": ["tags", "related"]})]
+                topics[-1] = "related_titles"
+                # Django's read-only field would print every linked title, a colleague's draft included.
+                obj.related_for_viewer = workflow.visible_articles(request.user, obj.related.all())
+        return [(None, {"fields": main}), (_("Topics"), {"fields": topics})]
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "related":
+            # The choices, the ids accepted and the selected options printed back: only what this user may see.
+            kwargs["queryset"] = workflow.visible_articles(request.user)
+            kwargs["error_messages"] = {"invalid_choice": RELATED_NOT_VISIBLE}
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def get_readonly_fields(self, request, obj=None):
-        readonly = ["body_text"]
+        readonly = ["body_text", "related_titles"]
         if obj is not None and obj.published_on:
             readonly.append("slug")  # part of the published address: readers' links must not break
         return readonly
@@ -138,6 +149,11 @@ class ArticleAdmin(ArticleWorkflowViews, admin.ModelAdmin):
     @admin.display(description=_("body"))
     def body_text(self, article):
         return format_html('<div class="readonly-body">{}</div>', article.body_html)
+
+    @admin.display(description=_("related articles"))
+    def related_titles(self, article):
+        visible = getattr(article, "related_for_viewer", Article.objects.none())
+        return format_html_join(", ", "{}", ((item.title,) for item in visible)) or "—"
 
     def view_on_site(self, article):
         """The public page once readers can see it; before that the Preview link is the way to look."""

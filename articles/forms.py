@@ -78,6 +78,9 @@ CONFLICT_MESSAGE = _(
 )
 
 
+RELATED_NOT_VISIBLE = _("There is no article %(value)s among those you may link; choose one from the list.")
+
+
 @dataclasses.dataclass
 class Conflict:
     """A save refused because someone else saved the article after this form was opened."""
@@ -102,6 +105,15 @@ class ArticleAdminForm(forms.ModelForm):
         self.locked_version = None
         if self.instance.pk:
             self.fields["opened_version"].initial = self.instance.version
+
+    def clean_related(self):
+        chosen = list(self.cleaned_data["related"])
+        if not self.instance.pk:
+            return chosen
+        # The admin offers only what this user may see (ArticleAdmin.formfield_for_manytomany); links an editor
+        # made to articles outside that stay, rather than vanish because this user could not see them.
+        offered = self.fields["related"].queryset
+        return chosen + list(self.instance.related.exclude(pk__in=offered.values("pk")))
 
     def clean(self):
         cleaned_data = super().clean()
