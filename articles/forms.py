@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from newsroom.text import single_line
 from sections.models import Section
 
 from . import renditions, search, workflow
@@ -105,6 +106,12 @@ class ArticleAdminForm(forms.ModelForm):
         self.locked_version = None
         if self.instance.pk:
             self.fields["opened_version"].initial = self.instance.version
+
+    def clean_tags(self):
+        names = self.cleaned_data["tags"]
+        for name in names:
+            single_line(name)
+        return names
 
     def clean_related(self):
         chosen = list(self.cleaned_data["related"])

@@ -1,7 +1,9 @@
 """E-mails the workflow sends: the desk on a submission, the reporter on a send-back and on publication.
 
 Called by articles.workflow once the transition has committed; mail goes through Django's e-mail framework
-(the console in development, SMTP from EMAIL_URL in production).
+(the console in development, SMTP from EMAIL_URL in production). The step has happened and is in the audit log
+whatever becomes of its e-mails: a mail that cannot be written or sent is logged (the step, the article and the
+recipients) and never reaches the person who took the step as an error.
 """
 
 import logging
@@ -15,24 +17,54 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from newsroom.text import one_line
+
 logger = logging.getLogger(__name__)
 
 
 def transition_done(record):
-    """Send the e-mails one audit-log row calls for, if any."""
+    """Send the e-mails one audit-log row calls for, if any; log, never raise, what fails."""
     senders = {"submit": _submitted, "send_back": _sent_back, "publish": _published}
     sender = senders.get(record.name)
     if sender is None:
         return
-    # The newsroom's language, whatever language the acting user's request was in.
-    with translation.override(settings.LANGUAGE_CODE):
-        messages = sender(record)
-    if messages:
+    step = f"“{record.name}” on article {record.article_id} (transition {record.pk})"
+    try:
+        # The newsroom's language, whatever language the acting user's request was in.
+        with translation.override(settings.LANGUAGE_CODE):
+            messages = sender(record)
+    except Exception:
+        logger.exception("Could not write the workflow e-mails for %s; none was sent", step)
+        return
+    if not messages:
+        return
+    connection = get_connection()
+    try:
+        connection.open()
+    except Exception:
+        logger.exception(
+            "Could not reach the mail server for %s; not sent to %s",
+            step,
+            ", ".join(address for message in messages for address in message.to),
+        )
+        return
+    try:
+        for message in messages:
+            try:
+                connection.send_messages([message])
+            except Exception:
+                # One address refused must not cost the others their mail.
+                logger.exception(
+                    "Could not send the workflow e-mail for %s to %s (subject: %s)",
+                    step,
+                    ", ".join(message.to),
+                    message.subject,
+                )
+    finally:
         try:
-            get_connection().send_messages(messages)
-        except OSError:
-            # The step has happened and is in the audit log; a mail server being down must not undo it.
-            logger.exception("Could not send the workflow e-mails for transition %s", record.pk)
+            connection.close()
+        except Exception:
+            logger.warning("Could not close the mail server connection after %s", step, exc_info=True)
 
 
 def _recipients(users, record):
@@ -63,7 +95,8 @@ def _message(record, template, subject, recipients):
         "site_name": settings.NEWSROOM["SITE_NAME"],
     }
     body = render_to_string(f"articles/email/{template}.txt", context)
-    return [EmailMessage(subject, body, to=[address]) for address in recipients]
+    # A header is one line: a title saved before titles refused line breaks must not break (or forge) one.
+    return [EmailMessage(one_line(subject), body, to=[address]) for address in recipients]
 
 
 def _submitted(record):
