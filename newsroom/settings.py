@@ -257,9 +257,11 @@ AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", d
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
-# Behind a proxy REMOTE_ADDR is the proxy: read the client from X-Forwarded-For, counting only our own hops.
+# Behind a proxy REMOTE_ADDR is the proxy, and locking "the proxy's address" would lock the user out from everywhere:
+# the client is read from X-Forwarded-For through our own hops (newsroom.security.client_ip). Unset, proxies on this
+# machine or a private network are ours; a number counts them (a CDN in front must be counted); 0 reads REMOTE_ADDR.
 AXES_CLIENT_IP_CALLABLE = "newsroom.security.client_ip"
-TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=None)
 
 # Only staff have sessions; a forgotten logged-in browser in the newsroom stops working after a shift.
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 60 * 60)
