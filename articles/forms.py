@@ -32,6 +32,9 @@ class VerifiedImageField(forms.ImageField):
             return None
         upload.image = renditions.open_verified(upload)
         upload.content_type = CONTENT_TYPES[upload.image.format]
+        # Checked; the model decodes it again when it stores it. Keeping these pixels until then would hold a
+        # second decoded copy for the length of the save.
+        renditions.release(upload.image)
         return upload
 
     def widget_attrs(self, widget):

@@ -241,9 +241,12 @@ LOGGING = {
 # how to run behind a TLS-terminating proxy: docs/security.md.
 # ---------------------------------------------------------------------------------------------------------------
 
-# Uploads are decoded whole in memory (articles/renditions.py), so both limits are checked before decoding.
+# Uploads are decoded in memory (articles/renditions.py), so the limits are checked before decoding: the file's size,
+# the size its header declares, and what is ever held decoded (4 bytes a pixel: 12 megapixels are 48 MB). A JPEG
+# above MAX_DECODED_PIXELS is decoded at 1/2, 1/4 or 1/8 and stored at that size; PNG, WebP and GIF are refused.
 NEWSROOM["MAX_UPLOAD_BYTES"] = env.int("MAX_UPLOAD_BYTES", default=20 * 1024 * 1024)
 NEWSROOM["MAX_IMAGE_PIXELS"] = env.int("MAX_IMAGE_PIXELS", default=50_000_000)
+NEWSROOM["MAX_DECODED_PIXELS"] = env.int("MAX_DECODED_PIXELS", default=12_000_000)
 
 # Brute force on the admin login: django-axes counts failures per username *and* address, so a script guessing
 # one account is stopped without letting it lock a reporter out from every other address.
