@@ -72,6 +72,7 @@ def environment_without_overrides(**variables):
         "COOKIES_SECURE",
         "MAX_UPLOAD_BYTES",
         "MAX_IMAGE_PIXELS",
+        "MAX_DECODED_PIXELS",
         # Set in the test process by the browser tests' conftest; a deployment never has it (async.E001).
         "DJANGO_ALLOW_ASYNC_UNSAFE",
     }
@@ -183,12 +184,11 @@ def test_behind_a_tls_terminating_proxy():
 
 
 def test_upload_limits_come_from_the_environment():
-    code = "import django; django.setup(); from django.conf import settings as s; print(s.NEWSROOM['MAX_UPLOAD_BYTES'], s.NEWSROOM['MAX_IMAGE_PIXELS'])"
-    assert run(["-c", code]).stdout.split() == [str(20 * 1024 * 1024), "50000000"]
-    assert run(["-c", code], MAX_UPLOAD_BYTES="5000000", MAX_IMAGE_PIXELS="24000000").stdout.split() == [
-        "5000000",
-        "24000000",
-    ]
+    code = "import django; django.setup(); from django.conf import settings as s; print(s.NEWSROOM['MAX_UPLOAD_BYTES'], s.NEWSROOM['MAX_IMAGE_PIXELS'], s.NEWSROOM['MAX_DECODED_PIXELS'])"
+    assert run(["-c", code]).stdout.split() == [str(20 * 1024 * 1024), "50000000", "12000000"]
+    assert run(
+        ["-c", code], MAX_UPLOAD_BYTES="5000000", MAX_IMAGE_PIXELS="24000000", MAX_DECODED_PIXELS="8000000"
+    ).stdout.split() == ["5000000", "24000000", "8000000"]
 
 
 @pytest.fixture
