@@ -4,7 +4,6 @@ days. /sitemap.xml is an index of them, paginated as the archive grows."""
 import datetime
 from urllib.parse import urlsplit
 
-from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps.views import SitemapIndexItem
 from django.db.models import OuterRef, Subquery
@@ -12,6 +11,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 
+from newsroom.site_url import site_url
 from sections.models import Section
 
 from .models import Article, site_updated_at
@@ -19,13 +19,13 @@ from .seo import absolute_url
 
 
 class PublicSitemap(Sitemap):
-    """Addresses on the paper's public origin (settings.NEWSROOM["SITE_URL"]), whatever host the crawler used."""
+    """Addresses on the paper's public origin (newsroom.site_url), whatever host the crawler used."""
 
     def get_protocol(self, protocol=None):
-        return urlsplit(settings.NEWSROOM["SITE_URL"]).scheme
+        return urlsplit(site_url()).scheme
 
     def get_domain(self, site=None):
-        return urlsplit(settings.NEWSROOM["SITE_URL"]).netloc
+        return urlsplit(site_url()).netloc
 
 
 class FrontPageSitemap(PublicSitemap):

@@ -407,8 +407,7 @@ def perform(article, name, user, *, comment="", when=None, editor=None, note="",
         )
         revisions.record(locked, user, Revision.Kind.TRANSITION, transition=name)
         if notify:
-            # Robust: whatever happens to the e-mails, the committed step is not reported as an error.
-            transaction.on_commit(lambda: notifications.transition_done(record), robust=True)
+            notifications.send_after_commit(record)
     return locked
 
 

@@ -47,6 +47,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Development without SITE_URL: links name the host and port the request came to (newsroom/site_url.py).
+    "newsroom.site_url.RequestOriginMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Early, so a cached page skips the rest of the stack; after Security so its headers still apply.
     "newsroom.cache.PageCacheMiddleware",
@@ -165,9 +167,23 @@ if env.str("MEDIA_BUCKET", default=""):
         },
     }
 
+# The paper's public address, for every link that leaves the page (e-mails, preview links, feeds, sitemaps,
+# canonical and share tags). Required in production. In development, left unset, links follow the host and port the
+# server was reached at (newsroom/site_url.py), so `make run PORT=8101` links to 8101.
+SITE_URL = env.str("SITE_URL", default="").strip()
+if SITE_URL and not (urlsplit(SITE_URL).scheme in ("http", "https") and urlsplit(SITE_URL).netloc):
+    raise ImproperlyConfigured(
+        f"SITE_URL must be an address such as https://news.example.com, not {SITE_URL!r}."
+    )
+if not DEBUG and not SITE_URL:
+    raise ImproperlyConfigured(
+        "Set SITE_URL to the paper's public address (e.g. https://news.example.com) when DEBUG is false: "
+        "e-mails, preview links, feeds and sitemaps name it."
+    )
+
 NEWSROOM = {
     "SITE_NAME": env.str("SITE_NAME", default="Báo Quảng Ninh"),
-    "SITE_URL": env.str("SITE_URL", default="http://127.0.0.1:8000"),
+    "SITE_URL": SITE_URL,
     "RENDITION_WIDTHS": (320, 640, 960, 1280),
     # Readers' page cache (newsroom/cache.py). Browsers revalidate every time (answered with 304 from the
     # cache); a CDN may keep a page CDN_SECONDS and serve it CDN_STALE_SECONDS longer while it refetches.

@@ -17,6 +17,7 @@ PRODUCTION = {
     "DEBUG": "false",
     "SECRET_KEY": "pX3!rT8@vL2#qW9$mZ5^kB7&nD4*hF6(jS1)gC0-yU2+eR5=tA8",
     "ALLOWED_HOSTS": "news.example.com",
+    "SITE_URL": "https://news.example.com",
 }
 SETTINGS_PRINTED = [
     "SECURE_SSL_REDIRECT",
@@ -67,6 +68,7 @@ def environment_without_overrides(**variables):
         "DEBUG",
         "SECRET_KEY",
         "ALLOWED_HOSTS",
+        "SITE_URL",
         *SETTINGS_PRINTED,
         "AXES_COOLOFF_MINUTES",
         "COOKIES_SECURE",

@@ -241,7 +241,7 @@ def test_an_e_mail_that_cannot_be_written_never_turns_the_step_into_an_error(
 def test_whatever_escapes_the_mail_code_the_committed_step_stands(reporter, monkeypatch, caplog):
     """A real commit: the e-mails' hook is robust, so Django logs what it raises and the step returns."""
 
-    def escaping(record):
+    def escaping(record, base):
         raise RuntimeError("a bug in the mail code")
 
     monkeypatch.setattr(notifications, "transition_done", escaping)
