@@ -3,6 +3,7 @@ import dataclasses
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from taggit.forms import TagField
 
 from newsroom.text import single_line
 from sections.models import Section
@@ -94,6 +95,19 @@ class Conflict:
     rejected: object = None  # the Revision keeping the refused submission, once recorded
 
 
+class OrderedTagField(TagField):
+    """Tags in the order typed: changed when the names or their order change (taggit's compares them sorted)."""
+
+    def has_changed(self, initial, data):
+        if self.disabled:
+            return False
+        try:
+            typed = self.clean(data)
+        except forms.ValidationError:
+            return True
+        return [tag.name for tag in initial or []] != typed
+
+
 class ArticleAdminForm(forms.ModelForm):
     """The article form of the admin: it refuses workflow fields and saves made from a stale version."""
 
@@ -102,6 +116,7 @@ class ArticleAdminForm(forms.ModelForm):
     class Meta:
         model = Article
         fields = ["title", "slug", "section", "lead", "body", "tags", "related"]
+        field_classes = {"tags": OrderedTagField}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -109,6 +124,7 @@ class ArticleAdminForm(forms.ModelForm):
         self.locked_version = None
         if self.instance.pk:
             self.fields["opened_version"].initial = self.instance.version
+            self.initial["tags"] = self.instance.ordered_tags  # taggit's own initial has no order
 
     def clean_tags(self):
         names = self.cleaned_data["tags"]

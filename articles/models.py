@@ -21,6 +21,7 @@ from newsroom.vietnamese import slugify
 
 from . import renditions, search
 from .sanitizer import html_to_text, sanitize, split_blocks
+from .tagging import OrderedTags
 
 
 class Status(models.TextChoices):
@@ -300,6 +301,7 @@ class Article(models.Model):
     tags = TaggableManager(
         _("tags"),
         through=TaggedArticle,
+        manager=OrderedTags,
         blank=True,
         help_text=_("Topics, separated by commas: “Quảng Ninh, Cải cách hành chính”."),
     )

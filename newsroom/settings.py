@@ -213,6 +213,9 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Báo Quảng Ninh <t
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 TAGGIT_CASE_INSENSITIVE = True
+# Tags as typed: comma-separated, in their order, quoted only when a name holds a comma (articles/tagging.py).
+TAGGIT_TAGS_FROM_STRING = "articles.tagging.parse"
+TAGGIT_STRING_FROM_TAGS = "articles.tagging.edit_string"
 
 CKEDITOR_BASEPATH = "/static/ckeditor/ckeditor/"
 CKEDITOR_CONFIGS = {
