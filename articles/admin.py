@@ -22,6 +22,7 @@ from .models import (
     Status,
     Tag,
 )
+from .people import PersonFilter, display_name
 from .templatetags.news import zoned_time
 
 
@@ -67,7 +68,7 @@ class ArticleAdmin(ArticleWorkflowViews, admin.ModelAdmin):
     form = ArticleAdminForm
     save_on_top = True
     list_display = ["title", "section", "state", "publication_time", "byline_names"]
-    list_filter = ["status", "section", ("assigned_editor", admin.RelatedOnlyFieldListFilter), "bylines"]
+    list_filter = ["status", "section", ("assigned_editor", PersonFilter), "bylines"]
     list_select_related = ["section", "assigned_editor"]
     search_fields = ["title", "lead", "slug"]
     date_hierarchy = "published_at"
@@ -175,9 +176,10 @@ class ArticleAdmin(ArticleWorkflowViews, admin.ModelAdmin):
         article = form.instance
         if not change:
             self._credit_author(request.user, article)
-        saved = revisions.record(article, request.user, Revision.Kind.SAVED)
+        current = revisions.snapshot(article)
+        revisions.record(article, request.user, Revision.Kind.SAVED, document=current)
         before = getattr(form, "snapshot_before", None)
-        if before is not None and any(field.changed for field in revisions.compare(before, saved.snapshot)):
+        if before is not None and any(field.changed for field in revisions.compare(before, current)):
             # An editor's first real change to someone else's submission starts the review: no more take-backs.
             fresh = workflow.perform(article, "start_review", request.user)
             article.version = fresh.version
@@ -345,8 +347,8 @@ class TransitionNameFilter(admin.SimpleListFilter):
 class ArticleTransitionAdmin(admin.ModelAdmin):
     """The audit log: read-only, filterable by step, person and date."""
 
-    list_display = ["when", "article_link", "step", "states", "user", "comment_excerpt"]
-    list_filter = [TransitionNameFilter, ("user", admin.RelatedOnlyFieldListFilter), "at"]
+    list_display = ["when", "article_link", "step", "states", "by", "comment_excerpt"]
+    list_filter = [TransitionNameFilter, ("user", PersonFilter), "at"]
     list_select_related = ["article", "user"]
     search_fields = ["article__title", "comment"]
     date_hierarchy = "at"
@@ -374,6 +376,10 @@ class ArticleTransitionAdmin(admin.ModelAdmin):
             reverse("admin:articles_article_change", args=[record.article_id]),
             record.article.title,
         )
+
+    @admin.display(description=_("by"), ordering="user__first_name")
+    def by(self, record):
+        return display_name(record.user) or "—"
 
     @admin.display(description=_("transition"), ordering="name")
     def step(self, record):

@@ -10,6 +10,7 @@ from sections.models import Section
 
 from . import renditions, search, workflow
 from .models import Article, Byline, Photo
+from .people import display_name
 
 CONTENT_TYPES = {
     "JPEG": "image/jpeg",
@@ -204,9 +205,7 @@ class TransitionForm(forms.Form):
                 empty_label=_("The desk (any editor)"),
                 initial=article.assigned_editor_id,
             )
-            self.fields["editor"].label_from_instance = lambda user: (
-                user.get_full_name() or user.get_username()
-            )
+            self.fields["editor"].label_from_instance = display_name
         if transition.takes_time:
             self.fields["when"] = ZonedDateTimeField(
                 label=_("Publication time"),

@@ -21,6 +21,8 @@ from django.utils.translation import gettext as _
 from newsroom.site_url import site_url
 from newsroom.text import one_line
 
+from .people import display_name
+
 logger = logging.getLogger(__name__)
 
 
@@ -101,7 +103,7 @@ def _message(record, base, template, subject, recipients):
     context = {
         "article": article,
         "record": record,
-        "actor": (record.user.get_full_name() or record.user.get_username()) if record.user else "",
+        "actor": display_name(record.user),
         "admin_url": base + reverse("admin:articles_article_change", args=[article.pk]),
         "public_url": base + article.get_absolute_url(),
         "site_name": settings.NEWSROOM["SITE_NAME"],

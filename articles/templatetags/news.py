@@ -11,7 +11,7 @@ from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext, override
 
-from articles import seo
+from articles import people, seo
 from newsroom.cache import fragment, page_query
 
 register = template.Library()
@@ -75,6 +75,12 @@ def own_name(language):
     """A language's name in that language, as a switch to it reads: "vi" -> "Tiếng Việt", "en" -> "English"."""
     with override(language):
         return gettext(dict(settings.LANGUAGES)[language])
+
+
+@register.filter
+def display_name(user):
+    """A person as staff see each other: "Hoàng Nga", or the username of an account without a name."""
+    return people.display_name(user)
 
 
 @register.filter
