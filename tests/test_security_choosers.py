@@ -42,6 +42,8 @@ def test_a_foreign_draft_posted_as_related_is_a_form_error_and_its_title_never_p
     assert response.status_code == 200
     (error,) = response.context["adminform"].form.errors.as_data()["related"]
     assert error.code == "invalid_choice" and error.params == {"value": str(colleagues_draft.pk)}
+    html = response.content.decode()
+    assert f"Không có bài viết {colleagues_draft.pk} trong số các bài bạn được liên kết" in html
     assert SECRET not in response.content.decode()
     assert list(mine.related.all()) == []
     assert SECRET not in reporter_client.get(change_url(mine)).content.decode()

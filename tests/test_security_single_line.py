@@ -53,6 +53,8 @@ def test_a_title_with_a_control_character_is_a_form_error(reporter_client, repor
     codes = error_codes(response, "title")
     # NUL is Django's own refusal (every form CharField has it); the rest are the newsroom's.
     assert codes == (["null_characters_not_allowed"] if character == "\x00" else ["control_characters"])
+    if character != "\x00":
+        assert "Chỉ viết trên một dòng: bỏ các dấu xuống dòng" in response.content.decode()
     article.refresh_from_db()
     assert article.title == "Tiêu đề cũ"
 
