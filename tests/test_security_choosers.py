@@ -120,3 +120,21 @@ def test_an_editor_links_any_article(editor_client, editor, colleagues_draft, ad
     response = editor_client.post(change_url(article), {**data, "related": [str(colleagues_draft.pk)]})
     assert response.status_code == 302
     assert list(article.related.all()) == [colleagues_draft]
+
+
+def test_the_revision_diff_leaves_out_related_articles_the_reporter_may_not_see(
+    reporter_client, reporter, editor, colleagues_draft
+):
+    from articles import revisions
+    from articles.models import Revision
+
+    mine = make_article_in("draft", author=reporter)
+    public = make_article_in("published", author=editor, title="Bài liên quan đã đăng")
+    first = revisions.record(mine, reporter, Revision.Kind.SAVED)
+    mine.related.add(colleagues_draft, public)  # an editor linked them
+    second = revisions.record(mine, editor, Revision.Kind.SAVED)
+    url = reverse("admin:articles_article_compare", args=[mine.pk]) + f"?a={first.pk}&b={second.pk}"
+    html = reporter_client.get(url).content.decode()
+    assert public.title in html and SECRET not in html
+    restore = reverse("admin:articles_article_restore", args=[mine.pk, first.pk])
+    assert SECRET not in reporter_client.get(restore).content.decode()
