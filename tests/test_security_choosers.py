@@ -8,6 +8,9 @@ its autocomplete, or the read-only view of an article.
 import pytest
 from django.urls import reverse
 
+from articles import revisions
+from articles.models import Revision
+
 from .factories import form_data, make_article_in
 
 pytestmark = pytest.mark.django_db
@@ -125,9 +128,6 @@ def test_an_editor_links_any_article(editor_client, editor, colleagues_draft, ad
 def test_the_revision_diff_leaves_out_related_articles_the_reporter_may_not_see(
     reporter_client, reporter, editor, colleagues_draft
 ):
-    from articles import revisions
-    from articles.models import Revision
-
     mine = make_article_in("draft", author=reporter)
     public = make_article_in("published", author=editor, title="Bài liên quan đã đăng")
     first = revisions.record(mine, reporter, Revision.Kind.SAVED)
