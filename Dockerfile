@@ -18,6 +18,7 @@ COPY . .
 
 # collectstatic needs settings that import; a throwaway key is enough for this build step only.
 RUN DEBUG=false SECRET_KEY=build-only-collectstatic-key-not-used-at-runtime-0123456789 ALLOWED_HOSTS=localhost \
+    SITE_URL=http://localhost \
     python manage.py collectstatic --noinput \
     && mkdir -p /app/media \
     && chown -R newsroom:newsroom /app/media

@@ -10,7 +10,7 @@ from taggit.models import Tag as UnusedTaggitTag
 
 from . import previews, revisions, workflow
 from .admin_views import ArticleWorkflowViews
-from .forms import CONFLICT_MESSAGE, ArticleAdminForm, BylineForm, PhotoForm
+from .forms import CONFLICT_MESSAGE, RELATED_NOT_VISIBLE, ArticleAdminForm, BylineForm, PhotoForm
 from .models import (
     Article,
     ArticleByline,
@@ -22,6 +22,7 @@ from .models import (
     Status,
     Tag,
 )
+from .people import PersonFilter, display_name
 from .templatetags.news import zoned_time
 
 
@@ -67,7 +68,7 @@ class ArticleAdmin(ArticleWorkflowViews, admin.ModelAdmin):
     form = ArticleAdminForm
     save_on_top = True
     list_display = ["title", "section", "state", "publication_time", "byline_names"]
-    list_filter = ["status", "section", ("assigned_editor", admin.RelatedOnlyFieldListFilter), "bylines"]
+    list_filter = ["status", "section", ("assigned_editor", PersonFilter), "bylines"]
     list_select_related = ["section", "assigned_editor"]
     search_fields = ["title", "lead", "slug"]
     date_hierarchy = "published_at"
@@ -122,15 +123,26 @@ class ArticleAdmin(ArticleWorkflowViews, admin.ModelAdmin):
 
     def get_fieldsets(self, request, obj=None):
         main = ["title", "slug", "section", "lead", "body"]
+        topics = ["tags", "related"]
         if obj is not None:
             if self.has_change_permission(request, obj):
                 main.append("opened_version")
             else:
                 main[-1] = "body_text"  # read, not edited: the body as readers see it, not its markup
-        return [(None, {"fields": main}), (_("Topics"), {"fields": ["tags", "related"]})]
+                topics[-1] = "related_titles"
+                # Django's read-only field would print every linked title, a colleague's draft included.
+                obj.related_for_viewer = workflow.visible_articles(request.user, obj.related.all())
+        return [(None, {"fields": main}), (_("Topics"), {"fields": topics})]
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "related":
+            # The choices, the ids accepted and the selected options printed back: only what this user may see.
+            kwargs["queryset"] = workflow.visible_articles(request.user)
+            kwargs["error_messages"] = {"invalid_choice": RELATED_NOT_VISIBLE}
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def get_readonly_fields(self, request, obj=None):
-        readonly = ["body_text"]
+        readonly = ["body_text", "related_titles"]
         if obj is not None and obj.published_on:
             readonly.append("slug")  # part of the published address: readers' links must not break
         return readonly
@@ -138,6 +150,11 @@ class ArticleAdmin(ArticleWorkflowViews, admin.ModelAdmin):
     @admin.display(description=_("body"))
     def body_text(self, article):
         return format_html('<div class="readonly-body">{}</div>', article.body_html)
+
+    @admin.display(description=_("related articles"))
+    def related_titles(self, article):
+        visible = getattr(article, "related_for_viewer", Article.objects.none())
+        return format_html_join(", ", "{}", ((item.title,) for item in visible)) or "—"
 
     def view_on_site(self, article):
         """The public page once readers can see it; before that the Preview link is the way to look."""
@@ -159,9 +176,10 @@ class ArticleAdmin(ArticleWorkflowViews, admin.ModelAdmin):
         article = form.instance
         if not change:
             self._credit_author(request.user, article)
-        saved = revisions.record(article, request.user, Revision.Kind.SAVED)
+        current = revisions.snapshot(article)
+        revisions.record(article, request.user, Revision.Kind.SAVED, document=current)
         before = getattr(form, "snapshot_before", None)
-        if before is not None and any(field.changed for field in revisions.compare(before, saved.snapshot)):
+        if before is not None and any(field.changed for field in revisions.compare(before, current)):
             # An editor's first real change to someone else's submission starts the review: no more take-backs.
             fresh = workflow.perform(article, "start_review", request.user)
             article.version = fresh.version
@@ -329,8 +347,8 @@ class TransitionNameFilter(admin.SimpleListFilter):
 class ArticleTransitionAdmin(admin.ModelAdmin):
     """The audit log: read-only, filterable by step, person and date."""
 
-    list_display = ["when", "article_link", "step", "states", "user", "comment_excerpt"]
-    list_filter = [TransitionNameFilter, ("user", admin.RelatedOnlyFieldListFilter), "at"]
+    list_display = ["when", "article_link", "step", "states", "by", "comment_excerpt"]
+    list_filter = [TransitionNameFilter, ("user", PersonFilter), "at"]
     list_select_related = ["article", "user"]
     search_fields = ["article__title", "comment"]
     date_hierarchy = "at"
@@ -358,6 +376,10 @@ class ArticleTransitionAdmin(admin.ModelAdmin):
             reverse("admin:articles_article_change", args=[record.article_id]),
             record.article.title,
         )
+
+    @admin.display(description=_("by"), ordering="user__first_name")
+    def by(self, record):
+        return display_name(record.user) or "—"
 
     @admin.display(description=_("transition"), ordering="name")
     def step(self, record):

@@ -14,8 +14,23 @@ from django.utils.translation import gettext as _
 
 from . import previews, revisions, workflow
 from .forms import TransitionForm
-from .models import Revision, Status
+from .models import Article, Revision, Status
 from .templatetags.news import newsroom_zone, zoned_time
+
+
+def _as_seen_by(user, *documents):
+    """Snapshots with the related articles this user may not see left out: an editor may have linked a colleague's
+    draft to a reporter's article, and its title is not the reporter's to read (the chooser hides it too)."""
+    if user.has_perm(workflow.EDIT_ALL):
+        return documents
+    linked = {item["id"] for document in documents for item in document.get("related", [])}
+    visible = set(
+        workflow.visible_articles(user, Article.objects.filter(pk__in=linked)).values_list("pk", flat=True)
+    )
+    return [
+        {**document, "related": [item for item in document.get("related", []) if item["id"] in visible]}
+        for document in documents
+    ]
 
 
 class ArticleWorkflowViews:
@@ -170,7 +185,7 @@ class ArticleWorkflowViews:
         older = self._revision_param(history, request.GET.get("a"))
         if older is None:
             older = history.filter(pk__lt=newer.pk).order_by("-pk").first() or newer
-        fields = revisions.compare(older.snapshot, newer.snapshot)
+        fields = revisions.compare(*_as_seen_by(request.user, older.snapshot, newer.snapshot))
         return self._page(
             request,
             article,
@@ -232,7 +247,7 @@ class ArticleWorkflowViews:
                 )
             return HttpResponseRedirect(self._change_url(article))
         current = revisions.snapshot(article)
-        fields = revisions.compare(current, revision.snapshot)
+        fields = revisions.compare(*_as_seen_by(request.user, current, revision.snapshot))
         return self._page(
             request,
             article,

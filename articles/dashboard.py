@@ -2,12 +2,13 @@
 
 import dataclasses
 
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from . import workflow
 from .models import ArticleTransition, Status
+from .people import display_name_of
 
 LIMIT = 8
 
@@ -22,9 +23,12 @@ class Queue:
     empty: str
 
 
-def _last_step(field):
+def _last_step(value):
+    """A value of the article's newest audit-log row: a field's name or an expression over the row."""
     newest = ArticleTransition.objects.filter(article=OuterRef("pk")).order_by("-at", "-pk")
-    return Subquery(newest.values(field)[:1])
+    return Subquery(
+        newest.annotate(picked=F(value) if isinstance(value, str) else value).values("picked")[:1]
+    )
 
 
 def dashboard(user, limit=LIMIT):
@@ -47,7 +51,7 @@ def dashboard(user, limit=LIMIT):
             last_step=_last_step("name"),
             last_comment=_last_step("comment"),
             last_at=_last_step("at"),
-            last_by=_last_step("user__username"),
+            last_by=_last_step(display_name_of("user")),
         )
         .filter(last_step="send_back")
         .order_by("-last_at")

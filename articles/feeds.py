@@ -1,10 +1,15 @@
-"""RSS 2.0 and Atom feeds of the newest published articles, for the whole site and for each section."""
+"""RSS 2.0 and Atom feeds of the newest published articles, for the whole site and for each section.
+
+Titles, leads and section descriptions are plain text. Feed readers take RSS's <description> (and many its <title>)
+as HTML, so there the text goes out with &, < and > escaped as HTML, as the RSS Best Practices Profile advises, and
+shows as typed; Atom says what its text is: titles are text by default, and summaries say type="text".
+"""
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils.feedgenerator import Atom1Feed, Enclosure
+from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
 from django.utils.translation import gettext_lazy as _
 
 from pagecache.context import depends_on
@@ -18,9 +23,37 @@ from .seo import absolute_url
 FEED_LENGTH = 30
 
 
+_HTML_SPECIALS = {ord("&"): "&amp;", ord("<"): "&lt;", ord(">"): "&gt;"}
+
+
+def _as_html(text):
+    """Plain text as HTML that shows the same characters; text without &, < or > is left as it is."""
+    return None if text is None else str(text).translate(_HTML_SPECIALS)
+
+
+class PlainTextRss(Rss201rev2Feed):
+    """RSS 2.0 whose titles and descriptions are plain text, escaped for readers that render them as HTML."""
+
+    def __init__(self, title, link, description, *args, **kwargs):
+        super().__init__(_as_html(title), link, _as_html(description), *args, **kwargs)
+
+    def add_item(self, title, link, description, *args, **kwargs):
+        super().add_item(_as_html(title), link, _as_html(description), *args, **kwargs)
+
+
+class PlainTextAtom(Atom1Feed):
+    """Atom whose entry summaries are declared plain text (Django's own declares them HTML)."""
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, {**item, "description": None})
+        if item["description"] is not None:
+            handler.addQuickElement("summary", item["description"], {"type": "text"})
+
+
 class LatestArticlesFeed(Feed):
     """The newest articles of the whole paper (RSS 2.0)."""
 
+    feed_type = PlainTextRss
     url_name = "articles:feed"
     description = _("The newest news of the province, as it is published.")
     pagecache = Policy()
@@ -79,7 +112,7 @@ class LatestArticlesFeed(Feed):
 
 
 class LatestArticlesAtomFeed(LatestArticlesFeed):
-    feed_type = Atom1Feed
+    feed_type = PlainTextAtom
     url_name = "articles:feed_atom"
 
 
@@ -108,5 +141,5 @@ class SectionFeed(LatestArticlesFeed):
 
 
 class SectionAtomFeed(SectionFeed):
-    feed_type = Atom1Feed
+    feed_type = PlainTextAtom
     url_name = "sections:feed_atom"

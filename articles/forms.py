@@ -3,11 +3,14 @@ import dataclasses
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from taggit.forms import TagField
 
+from newsroom.text import single_line
 from sections.models import Section
 
 from . import renditions, search, workflow
 from .models import Article, Byline, Photo
+from .people import display_name
 
 CONTENT_TYPES = {
     "JPEG": "image/jpeg",
@@ -31,6 +34,9 @@ class VerifiedImageField(forms.ImageField):
             return None
         upload.image = renditions.open_verified(upload)
         upload.content_type = CONTENT_TYPES[upload.image.format]
+        # Checked; the model decodes it again when it stores it. Keeping these pixels until then would hold a
+        # second decoded copy for the length of the save.
+        renditions.release(upload.image)
         return upload
 
     def widget_attrs(self, widget):
@@ -78,6 +84,9 @@ CONFLICT_MESSAGE = _(
 )
 
 
+RELATED_NOT_VISIBLE = _("There is no article %(value)s among those you may link; choose one from the list.")
+
+
 @dataclasses.dataclass
 class Conflict:
     """A save refused because someone else saved the article after this form was opened."""
@@ -85,6 +94,19 @@ class Conflict:
     opened: int
     current: int
     rejected: object = None  # the Revision keeping the refused submission, once recorded
+
+
+class OrderedTagField(TagField):
+    """Tags in the order typed: changed when the names or their order change (taggit's compares them sorted)."""
+
+    def has_changed(self, initial, data):
+        if self.disabled:
+            return False
+        try:
+            typed = self.clean(data)
+        except forms.ValidationError:
+            return True
+        return [tag.name for tag in initial or []] != typed
 
 
 class ArticleAdminForm(forms.ModelForm):
@@ -95,6 +117,7 @@ class ArticleAdminForm(forms.ModelForm):
     class Meta:
         model = Article
         fields = ["title", "slug", "section", "lead", "body", "tags", "related"]
+        field_classes = {"tags": OrderedTagField}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -102,6 +125,22 @@ class ArticleAdminForm(forms.ModelForm):
         self.locked_version = None
         if self.instance.pk:
             self.fields["opened_version"].initial = self.instance.version
+            self.initial["tags"] = self.instance.ordered_tags  # taggit's own initial has no order
+
+    def clean_tags(self):
+        names = self.cleaned_data["tags"]
+        for name in names:
+            single_line(name)
+        return names
+
+    def clean_related(self):
+        chosen = list(self.cleaned_data["related"])
+        if not self.instance.pk:
+            return chosen
+        # The admin offers only what this user may see (ArticleAdmin.formfield_for_manytomany); links an editor
+        # made to articles outside that stay, rather than vanish because this user could not see them.
+        offered = self.fields["related"].queryset
+        return chosen + list(self.instance.related.exclude(pk__in=offered.values("pk")))
 
     def clean(self):
         cleaned_data = super().clean()
@@ -166,9 +205,7 @@ class TransitionForm(forms.Form):
                 empty_label=_("The desk (any editor)"),
                 initial=article.assigned_editor_id,
             )
-            self.fields["editor"].label_from_instance = lambda user: (
-                user.get_full_name() or user.get_username()
-            )
+            self.fields["editor"].label_from_instance = display_name
         if transition.takes_time:
             self.fields["when"] = ZonedDateTimeField(
                 label=_("Publication time"),

@@ -11,14 +11,17 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from taggit.managers import TaggableManager
 from taggit.models import TagBase, TaggedItemBase
 
+from newsroom.text import single_line
 from newsroom.vietnamese import slugify
 from pagecache.fragments import fragment
 
 from . import renditions, search
 from .sanitizer import html_to_text, sanitize, split_blocks
+from .tagging import OrderedTags
 
 
 class Status(models.TextChoices):
@@ -32,9 +35,15 @@ class Status(models.TextChoices):
 class Byline(models.Model):
     """A person credited on articles: a reporter, a photographer, a correspondent."""
 
-    name = models.CharField(_("name"), max_length=150)
+    name = models.CharField(_("name"), max_length=150, validators=[single_line])
     slug = models.SlugField(_("slug"), max_length=160, unique=True, blank=True)
-    role = models.CharField(_("role or title"), max_length=150, blank=True, help_text=_("E.g. “Phóng viên”."))
+    role = models.CharField(
+        _("role or title"),
+        max_length=150,
+        blank=True,
+        validators=[single_line],
+        help_text=_("E.g. “Phóng viên”."),
+    )
     bio = models.TextField(_("short biography"), blank=True)
     photo = models.ImageField(_("portrait"), upload_to="bylines/%Y/", blank=True)
     user = models.OneToOneField(
@@ -70,6 +79,13 @@ class Byline(models.Model):
 
 class Tag(TagBase):
     """A topic; its slug folds Vietnamese like every other slug on the site ("Đà Nẵng" -> "da-nang")."""
+
+    name = models.CharField(
+        verbose_name=pgettext_lazy("A tag name", "name"),
+        unique=True,
+        max_length=100,
+        validators=[single_line],
+    )
 
     class Meta:
         verbose_name = _("tag")
@@ -214,7 +230,7 @@ def _newest_publication_or_correction():
 
 
 class Article(models.Model):
-    title = models.CharField(_("title"), max_length=300)
+    title = models.CharField(_("title"), max_length=300, validators=[single_line])
     slug = models.SlugField(
         _("slug"),
         max_length=200,
@@ -286,6 +302,7 @@ class Article(models.Model):
     tags = TaggableManager(
         _("tags"),
         through=TaggedArticle,
+        manager=OrderedTags,
         blank=True,
         help_text=_("Topics, separated by commas: “Quảng Ninh, Cải cách hành chính”."),
     )
@@ -504,12 +521,19 @@ class Photo(models.Model):
     )
     width = models.PositiveIntegerField(_("width"), null=True, editable=False)
     height = models.PositiveIntegerField(_("height"), null=True, editable=False)
-    caption = models.CharField(_("caption"), max_length=500, blank=True)
+    caption = models.CharField(_("caption"), max_length=500, blank=True, validators=[single_line])
     credit = models.CharField(
-        _("credit"), max_length=200, blank=True, help_text=_("The photographer, printed as “Ảnh: …”.")
+        _("credit"),
+        max_length=200,
+        blank=True,
+        validators=[single_line],
+        help_text=_("The photographer, printed as “Ảnh: …”."),
     )
     alt_text = models.CharField(
-        _("alt text"), max_length=300, help_text=_("Describe the photo for readers who cannot see it.")
+        _("alt text"),
+        max_length=300,
+        validators=[single_line],
+        help_text=_("Describe the photo for readers who cannot see it."),
     )
     placement = Placement()
     is_lead = models.BooleanField(
@@ -569,11 +593,12 @@ class Photo(models.Model):
 class PullQuote(models.Model):
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="pull_quotes")
     text = models.TextField(_("quote"))
-    attribution_name = models.CharField(_("quoted person"), max_length=150)
+    attribution_name = models.CharField(_("quoted person"), max_length=150, validators=[single_line])
     attribution_title = models.CharField(
         _("their title"),
         max_length=200,
         blank=True,
+        validators=[single_line],
         help_text=_("E.g. “Bí thư Tỉnh ủy, Chủ tịch HĐND tỉnh”."),
     )
     placement = Placement()

@@ -11,6 +11,8 @@ from django.core import signing
 from django.urls import reverse
 from django.utils import timezone
 
+from newsroom.site_url import site_url
+
 from .models import PreviewLink
 
 SALT = "articles.preview-link"
@@ -44,9 +46,7 @@ def token(link):
 
 
 def url(link):
-    return settings.NEWSROOM["SITE_URL"].rstrip("/") + reverse(
-        "articles:shared_preview", kwargs={"token": token(link)}
-    )
+    return site_url() + reverse("articles:shared_preview", kwargs={"token": token(link)})
 
 
 def find(token):

@@ -2,6 +2,11 @@
 
 An upload is decoded with Pillow (never trusted by its name or content type), turned upright from its EXIF
 orientation, and re-encoded without any metadata (GPS included) under a name the server chooses.
+
+Memory: a decoded image costs 4 bytes a pixel, so a 48-megapixel photo (0.8 MB as a file) is 192 MB in memory. No
+image larger than MAX_DECODED_PIXELS is ever held decoded: a larger JPEG is decoded at 1/2, 1/4 or 1/8 of its size
+by the decoder itself (DCT scaling: the full size never exists in memory, and it is faster) and stored at that size;
+other formats, which cannot be decoded reduced, are refused above it. docs/security.md has the measurements.
 """
 
 import io
@@ -36,6 +41,10 @@ def max_upload_bytes():
 
 def max_pixels():
     return settings.NEWSROOM["MAX_IMAGE_PIXELS"]
+
+
+def max_decoded_pixels():
+    return settings.NEWSROOM["MAX_DECODED_PIXELS"]
 
 
 def _megabytes(size):
@@ -89,11 +98,40 @@ def open_verified(file) -> Image.Image:
     if image.format in ANIMATED_FORMATS and getattr(image, "is_animated", False):
         # Stored images are stills; flattening would silently publish one frame of what the reporter chose.
         raise ValidationError(_("Animated images are not accepted; upload a still photo."), code="animated")
+    _decode_within_budget(image)
     try:
         image.load()
     except Exception as error:  # a truncated or corrupt file fails here, after the header looked fine
         raise invalid from error
     return image
+
+
+def _decode_within_budget(image: Image.Image) -> None:
+    """Make the decoder produce at most MAX_DECODED_PIXELS: a JPEG scaled down by 2, 4 or 8; anything else refused."""
+    budget = max_decoded_pixels()
+    width, height = image.size
+    if width * height <= budget:
+        return
+    if image.format in ("JPEG", "MPO"):
+        for scale in (2, 4, 8):
+            if (width // scale) * (height // scale) <= budget:
+                image.draft(image.mode, (width // scale, height // scale))
+                if image.width * image.height <= budget:
+                    return
+                break
+    raise ValidationError(
+        _(
+            "The image is %(width)s × %(height)s pixels; a PNG, WebP or GIF can have at most %(limit)s megapixels. "
+            "Save the photo as JPEG, or make it smaller."
+        ),
+        code="too_many_pixels_to_decode",
+        params={"width": width, "height": height, "limit": budget // 1_000_000},
+    )
+
+
+def release(image: Image.Image) -> None:
+    """Free the decoded pixels of an image that was only checked; its format and size stay readable."""
+    image.close()
 
 
 def _in_srgb(image: Image.Image) -> Image.Image:
@@ -104,6 +142,9 @@ def _in_srgb(image: Image.Image) -> Image.Image:
     try:
         source = ImageCms.ImageCmsProfile(io.BytesIO(profile))
         output_mode = "RGBA" if image.mode == "RGBA" else "RGB"
+        if output_mode == image.mode:  # converted where it lies: no second copy of the pixels
+            ImageCms.profileToProfile(image, source, _SRGB, outputMode=output_mode, inPlace=True)
+            return image
         return ImageCms.profileToProfile(image, source, _SRGB, outputMode=output_mode)
     except (ImageCms.PyCMSError, OSError, ValueError):
         return image  # an unreadable profile: keep the pixels as they are
@@ -119,21 +160,26 @@ def normalised_upload(file) -> ContentFile:
     Images with transparency are stored as PNG, everything else (still GIFs included) as JPEG.
     """
     image = open_verified(file)
-    image = ImageOps.exif_transpose(image)
+    ImageOps.exif_transpose(image, in_place=True)
     image = _in_srgb(image)
     if _has_alpha(image):
         out_format, extension, options = "PNG", ".png", {"optimize": True}
-        image = image.convert("RGBA")
+        image = _in_mode(image, "RGBA")
     else:
         out_format, extension = "JPEG", ".jpg"
         options = {"quality": JPEG_QUALITY, "optimize": True, "progressive": True}
-        image = image.convert("RGB")
+        image = _in_mode(image, "RGB")
     # Pillow carries EXIF, XMP, comments, text chunks and the ICC profile in `info` and writes some of them back
     # on save: an empty `info` is what guarantees that nothing of the original file's metadata survives.
     image.info = {}
     buffer = io.BytesIO()
     image.save(buffer, out_format, **options)
     return ContentFile(buffer.getvalue(), name=f"{uuid.uuid4().hex}{extension}")
+
+
+def _in_mode(image: Image.Image, mode: str) -> Image.Image:
+    """The image in `mode`; itself when it already is (Pillow's convert() copies even then)."""
+    return image if image.mode == mode else image.convert(mode)
 
 
 def rendition_name(original_name: str, width: int) -> str:
@@ -147,9 +193,13 @@ def make_renditions(image_field) -> list[int]:
     storage = image_field.storage
     image_field.open("rb")
     try:
-        with Image.open(image_field) as source:
-            source.load()
-            original = source.convert("RGBA" if source.mode in ("RGBA", "LA", "P") else "RGB")
+        source = Image.open(image_field)
+        widest = max((width for width in widths() if width < source.width), default=None)
+        if widest:
+            # Decoded at no less than twice the widest rendition: enough for a sharp downscale, and less to hold.
+            source.draft(source.mode, (2 * widest, round(source.height * 2 * widest / source.width)))
+        source.load()
+        original = _in_mode(source, "RGBA" if source.mode in ("RGBA", "LA", "P") else "RGB")
     finally:
         image_field.close()
     written = []

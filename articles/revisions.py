@@ -129,8 +129,21 @@ def snapshot_from_forms(form, formsets):
     )
 
 
-def record(article, user, kind, *, transition="", restored_from=None):
-    """Keep the article as it is now as a new revision."""
+def record(article, user, kind, *, transition="", restored_from=None, document=None):
+    """Keep the article as it is now as a new revision, unless it is what the newest revision already shows.
+
+    A workflow button saves the form before its step: without the check, every press kept a "saved" revision of an
+    unchanged article, and steps that change nothing a revision shows (start review, reassign) one more. A restore is
+    always kept: it is the record of someone's decision. Returns the revision, or None when nothing changed.
+    `document` is the snapshot, when the caller has already taken it.
+    """
+    document = snapshot(article) if document is None else document
+    if kind != Revision.Kind.RESTORED:
+        newest = (
+            article.revisions.exclude(kind=Revision.Kind.REJECTED).order_by("-pk").only("snapshot").first()
+        )
+        if newest is not None and newest.snapshot == document:
+            return None
     return Revision.objects.create(
         article=article,
         version=article.version,
@@ -138,7 +151,7 @@ def record(article, user, kind, *, transition="", restored_from=None):
         transition=transition,
         restored_from=restored_from,
         user=user,
-        snapshot=snapshot(article),
+        snapshot=document,
     )
 
 

@@ -1,7 +1,7 @@
 """What search engines, feed readers and sharing services read: absolute addresses and the article's JSON-LD.
 
-Addresses are built from settings.NEWSROOM["SITE_URL"], never from the request's Host header: a page reached
-through another name (an IP address, a preview host) still names the paper's public address.
+Addresses are built from the paper's public address (newsroom.site_url: SITE_URL in production, never the request's
+Host header), so a page reached through another name (an IP address, a preview host) still names it.
 """
 
 import json
@@ -14,6 +14,8 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
+from newsroom.site_url import site_url
+
 PUBLISHER_LOGO = ("img/logo.png", 600, 60)
 SHARE_IMAGE = ("img/share.png", 1200, 630)
 
@@ -24,7 +26,7 @@ _SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"
 
 def absolute_url(path_or_url):
     """ "/2017/09/29/…" -> "https://paper.example/2017/09/29/…"; an address that is already absolute stays."""
-    return urljoin(settings.NEWSROOM["SITE_URL"].rstrip("/") + "/", str(path_or_url))
+    return urljoin(site_url() + "/", str(path_or_url))
 
 
 def json_ld_script(data):

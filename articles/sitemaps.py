@@ -4,7 +4,6 @@ days. /sitemap.xml is an index of them, paginated as the archive grows."""
 import datetime
 from urllib.parse import urlsplit
 
-from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps import views as sitemap_views
 from django.contrib.sitemaps.views import SitemapIndexItem
@@ -13,6 +12,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 
+from newsroom.site_url import site_url
 from pagecache.context import coarse, expires_at
 from pagecache.middleware import cacheable
 from sections.models import NAV, Section
@@ -23,13 +23,13 @@ from .seo import absolute_url
 
 
 class PublicSitemap(Sitemap):
-    """Addresses on the paper's public origin (settings.NEWSROOM["SITE_URL"]), whatever host the crawler used."""
+    """Addresses on the paper's public origin (newsroom.site_url), whatever host the crawler used."""
 
     def get_protocol(self, protocol=None):
-        return urlsplit(settings.NEWSROOM["SITE_URL"]).scheme
+        return urlsplit(site_url()).scheme
 
     def get_domain(self, site=None):
-        return urlsplit(settings.NEWSROOM["SITE_URL"]).netloc
+        return urlsplit(site_url()).netloc
 
 
 class FrontPageSitemap(PublicSitemap):

@@ -43,6 +43,10 @@ class PublishedArticleMixin:
     # A dated URL with nothing published is an answer about content too: cached, with its date's keys.
     pagecache = Policy(parameters=("section", "page"), not_found=True)
 
+    def get_year(self):
+        # Django reads the year with strptime's %Y, which wants four digits: /0999/ must not become "999".
+        return f"{int(super().get_year()):04d}"
+
     def get_queryset(self):
         articles = Article.objects.published()
         if self.section_filter:
@@ -222,6 +226,8 @@ class ArticleDayArchiveView(PublishedArticleMixin, DayArchiveView):
         return self.nearest_day_with_news(before=date)
 
     def get_next_day(self, date):
+        if date == datetime.date.max:  # 31 December 9999: the calendar ends there
+            return None
         return self.nearest_day_with_news(after=date + datetime.timedelta(days=1))
 
     def get_previous_month(self, date):

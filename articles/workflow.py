@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import notifications, revisions
 from .models import Article, ArticleByline, ArticleTransition, Revision, Status
+from .people import display_name
 
 # Who may take a step, besides holding its permission.
 AUTHORS = "authors"  # only the article's authors (its creator and the people on its bylines)
@@ -407,7 +408,7 @@ def perform(article, name, user, *, comment="", when=None, editor=None, note="",
         )
         revisions.record(locked, user, Revision.Kind.TRANSITION, transition=name)
         if notify:
-            transaction.on_commit(lambda: notifications.transition_done(record))
+            notifications.send_after_commit(record)
     return locked
 
 
@@ -427,7 +428,7 @@ def _clean_options(transition, *, comment, when, editor, note):
     if not transition.takes_editor:
         editor = None
     elif editor is not None and not reviewers().filter(pk=editor.pk, is_active=True).exists():
-        errors["editor"] = _("%(name)s cannot review articles.") % {"name": editor.get_username()}
+        errors["editor"] = _("%(name)s cannot review articles.") % {"name": display_name(editor)}
     note = (note or "").strip() if transition.takes_note else ""
     if transition.takes_note and not comment:
         comment = note  # the note readers see is also the record of why

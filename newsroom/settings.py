@@ -48,6 +48,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Development without SITE_URL: links name the host and port the request came to (newsroom/site_url.py).
+    "newsroom.site_url.RequestOriginMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Readers' queries go to the replica (when there is one), including the page cache's own.
     "newsroom.replicas.PublicReadsMiddleware",
@@ -174,9 +176,23 @@ if env.str("MEDIA_BUCKET", default=""):
         },
     }
 
+# The paper's public address, for every link that leaves the page (e-mails, preview links, feeds, sitemaps,
+# canonical and share tags). Required in production. In development, left unset, links follow the host and port the
+# server was reached at (newsroom/site_url.py), so `make run PORT=8101` links to 8101.
+SITE_URL = env.str("SITE_URL", default="").strip()
+if SITE_URL and not (urlsplit(SITE_URL).scheme in ("http", "https") and urlsplit(SITE_URL).netloc):
+    raise ImproperlyConfigured(
+        f"SITE_URL must be an address such as https://news.example.com, not {SITE_URL!r}."
+    )
+if not DEBUG and not SITE_URL:
+    raise ImproperlyConfigured(
+        "Set SITE_URL to the paper's public address (e.g. https://news.example.com) when DEBUG is false: "
+        "e-mails, preview links, feeds and sitemaps name it."
+    )
+
 NEWSROOM = {
     "SITE_NAME": env.str("SITE_NAME", default="Báo Quảng Ninh"),
-    "SITE_URL": env.str("SITE_URL", default="http://127.0.0.1:8000"),
+    "SITE_URL": SITE_URL,
     "RENDITION_WIDTHS": (320, 640, 960, 1280),
     # How long a shareable preview link works (an editor can revoke it sooner).
     "PREVIEW_LINK_HOURS": env.int("PREVIEW_LINK_HOURS", default=48),
@@ -195,6 +211,9 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Báo Quảng Ninh <t
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 TAGGIT_CASE_INSENSITIVE = True
+# Tags as typed: comma-separated, in their order, quoted only when a name holds a comma (articles/tagging.py).
+TAGGIT_TAGS_FROM_STRING = "articles.tagging.parse"
+TAGGIT_STRING_FROM_TAGS = "articles.tagging.edit_string"
 
 CKEDITOR_BASEPATH = "/static/ckeditor/ckeditor/"
 CKEDITOR_CONFIGS = {
@@ -239,9 +258,12 @@ LOGGING = {
 # how to run behind a TLS-terminating proxy: docs/security.md.
 # ---------------------------------------------------------------------------------------------------------------
 
-# Uploads are decoded whole in memory (articles/renditions.py), so both limits are checked before decoding.
+# Uploads are decoded in memory (articles/renditions.py), so the limits are checked before decoding: the file's size,
+# the size its header declares, and what is ever held decoded (4 bytes a pixel: 12 megapixels are 48 MB). A JPEG
+# above MAX_DECODED_PIXELS is decoded at 1/2, 1/4 or 1/8 and stored at that size; PNG, WebP and GIF are refused.
 NEWSROOM["MAX_UPLOAD_BYTES"] = env.int("MAX_UPLOAD_BYTES", default=20 * 1024 * 1024)
 NEWSROOM["MAX_IMAGE_PIXELS"] = env.int("MAX_IMAGE_PIXELS", default=50_000_000)
+NEWSROOM["MAX_DECODED_PIXELS"] = env.int("MAX_DECODED_PIXELS", default=12_000_000)
 
 # Brute force on the admin login: django-axes counts failures per username *and* address, so a script guessing
 # one account is stopped without letting it lock a reporter out from every other address.
@@ -255,9 +277,11 @@ AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", d
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
-# Behind a proxy REMOTE_ADDR is the proxy: read the client from X-Forwarded-For, counting only our own hops.
+# Behind a proxy REMOTE_ADDR is the proxy, and locking "the proxy's address" would lock the user out from everywhere:
+# the client is read from X-Forwarded-For through our own hops (newsroom.security.client_ip). Unset, proxies on this
+# machine or a private network are ours; a number counts them (a CDN in front must be counted); 0 reads REMOTE_ADDR.
 AXES_CLIENT_IP_CALLABLE = "newsroom.security.client_ip"
-TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=None)
 
 # Only staff have sessions; a forgotten logged-in browser in the newsroom stops working after a shift.
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 60 * 60)

@@ -188,6 +188,7 @@ def django_env(database_url, cache_url, **extra):
         "DEBUG": "false",
         "SECRET_KEY": "benchmark-only-secret-key-4f9b2c7e1a8d6f3b5e0c9a7d2b4f6e8a",
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "SITE_URL": "http://127.0.0.1",
         "DATABASE_URL": database_url,
         "SECURE_SSL_REDIRECT": "false",
         "SESSION_COOKIE_SECURE": "false",

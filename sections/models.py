@@ -3,6 +3,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from newsroom.text import single_line
 from newsroom.vietnamese import slugify
 from pagecache.fragments import fragment
 
@@ -48,7 +49,7 @@ class SectionQuerySet(models.QuerySet):
 
 
 class Section(models.Model):
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(_("name"), max_length=100, validators=[single_line])
     slug = models.SlugField(
         _("slug"),
         max_length=100,

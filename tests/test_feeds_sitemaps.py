@@ -4,7 +4,9 @@ import datetime
 import importlib
 import xml.etree.ElementTree as ET
 from email.utils import parsedate_to_datetime
+from html.parser import HTMLParser
 
+import feedparser
 import pytest
 from django.apps import apps
 from django.utils import timezone, translation
@@ -297,3 +299,70 @@ def test_robots_txt_points_to_the_sitemaps_and_keeps_crawlers_out_of_staff_pages
         assert f"Disallow: {path}" in lines
     assert f"Sitemap: {SITE}/sitemap.xml" in lines
     assert f"Sitemap: {SITE}/news-sitemap.xml" in lines
+
+
+# Plain text stays plain text ------------------------------------------------------------------------------------
+
+PLAIN_TEXTS = [
+    '"><img src=x onerror=alert(1)>',
+    "<script>alert(1)</script> & <b>đậm</b>",
+    "Giá 5 < 7 & \"Hạ Long\" > 'Cẩm Phả'",
+    "a &amp; b &lt;i&gt; &nbsp; &#x3C;",
+]
+
+
+class _Markup(HTMLParser):
+    """The elements and the text a feed reader rendering an HTML summary would show."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.tags, self.text = [], ""
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append(tag)
+
+    def handle_data(self, data):
+        self.text += data
+
+
+def shown(detail):
+    """What a reader shows for a parsed text construct: the text itself, or the text an HTML one renders as."""
+    if detail.type == "text/plain":
+        return detail.value
+    assert detail.type == "text/html"
+    markup = _Markup()
+    markup.feed(detail.value)
+    markup.close()
+    assert markup.tags == [], f"markup in {detail.value!r}"
+    return markup.text
+
+
+@pytest.mark.parametrize(
+    "url", ["/feeds/latest/", "/feeds/latest/atom/", "/dia-phuong/feed/", "/dia-phuong/feed/atom/"]
+)
+def test_plain_text_goes_out_as_text_in_every_feed(client, url):
+    section = make_section(name="Địa phương", slug="dia-phuong", description=PLAIN_TEXTS[1])
+    for number, text in enumerate(PLAIN_TEXTS):
+        make_article(
+            section=section,
+            title=text,
+            lead=text,
+            slug=f"bai-{number}",
+            published_at=timezone.now() - datetime.timedelta(hours=number + 1),
+        )
+    response = client.get(url)
+    assert response.status_code == 200
+    parsed = feedparser.parse(response.content)
+    assert not parsed.bozo, parsed.get("bozo_exception")
+    assert [shown(entry.summary_detail) for entry in parsed.entries] == PLAIN_TEXTS
+    assert [shown(entry.title_detail) for entry in parsed.entries] == PLAIN_TEXTS
+    if "/atom/" in url:
+        assert [entry.summary_detail.type for entry in parsed.entries] == ["text/plain"] * len(PLAIN_TEXTS)
+    if url.startswith("/dia-phuong/"):
+        assert shown(parsed.feed.subtitle_detail) == PLAIN_TEXTS[1]
+
+
+def test_atom_declares_its_summaries_plain_text(client, paper):
+    feed = xml(client, "/feeds/latest/atom/", "application/atom+xml")
+    summaries = feed.findall(f"{ATOM}entry/{ATOM}summary")
+    assert summaries and {summary.get("type") for summary in summaries} == {"text"}

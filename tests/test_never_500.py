@@ -1,5 +1,6 @@
 """The site never answers 500: a crawler over every internal link, and hostile values in every parameter."""
 
+import datetime
 import re
 import xml.etree.ElementTree as ET
 from collections import deque
@@ -8,8 +9,11 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+
+from .factories import make_article, make_section, make_user
 
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 # Elements whose end tag HTML lets the parser imply; the templates close them anyway, but tolerate it.
@@ -211,3 +215,117 @@ def test_dated_paths(hostile_client, year, month, day, slug):
 def test_slug_paths_and_unknown_parameters(hostile_client, slug, query):
     for path in (f"/{_safe_path(slug)}/", f"/author/{_safe_path(slug)}/", f"/tag/{_safe_path(slug)}/"):
         _get(hostile_client, path, {"q": query, "utm_source": query})
+
+
+# The ends of the calendar: year 1, year 9999, 31 December, 1 January. -----------------------------------------
+
+EDGE_DAYS = [(1, 1, 1), (1, 12, 31), (2017, 12, 31), (2018, 1, 1), (9999, 1, 1), (9999, 12, 31)]
+
+
+@pytest.fixture
+def calendar_ends(db):
+    """Articles at the first moments of year 1 and the turn of 2017 to 2018, in the newsroom's time."""
+    zone = timezone.get_default_timezone()
+    section = make_section(slug="bien-lich")
+    return {
+        name: make_article(
+            section=section, title=f"Bài {name}", published_at=datetime.datetime(*moment, tzinfo=zone)
+        )
+        for name, moment in {
+            "first": (1, 1, 1, 8, 0),
+            "eve": (2017, 12, 31, 23, 30),
+            "newyear": (2018, 1, 1, 0, 10),
+        }.items()
+    }
+
+
+def _edge_urls(year, month, day):
+    date = f"{year:04d}-{month:02d}-{day:02d}"
+    return [
+        f"/{year:04d}/",
+        f"/{year:04d}/{month:02d}/",
+        f"/{year:04d}/{month:02d}/{day:02d}/",
+        f"/{year:04d}/{month:02d}/{day:02d}/?section=bien-lich",
+        f"/{year:04d}/{month:02d}/{day:02d}/bai-khong-co/",
+        f"/en/{year:04d}/{month:02d}/{day:02d}/",
+        f"/by-date/?date={date}",
+        f"/by-date/?date={date}&section=bien-lich",
+        f"/search/?q=bai&from={date}",
+        f"/search/?q=bai&to={date}",
+        f"/search/?q=bai&from={date}&to={date}",
+    ]
+
+
+@pytest.mark.parametrize(("year", "month", "day"), EDGE_DAYS)
+def test_the_ends_of_the_calendar_never_answer_500(calendar_ends, year, month, day):
+    client = Client(raise_request_exception=False)
+    answers = {url: client.get(url).status_code for url in _edge_urls(year, month, day)}
+    # The day archive, the view by date and search answer; the form target redirects or says what is wrong.
+    assert {url: code for url, code in answers.items() if code not in (200, 301, 302, 400, 404)} == {}
+
+
+def test_the_archives_of_the_calendar_ends_show_their_articles(client, calendar_ends):
+    assert client.get("/0001/").status_code == 200
+    assert "Bài first" in client.get("/0001/01/01/").content.decode()
+    assert client.get("/0001/01/").status_code == 200
+    eve = client.get("/2017/12/31/").content.decode()
+    assert "Bài eve" in eve and "Bài newyear" not in eve
+    assert "Bài newyear" in client.get("/2018/01/01/").content.decode()
+    assert client.get("/9999/12/31/").status_code == 404  # a day that has not come
+    assert client.get("/by-date/?date=0001-01-01")["Location"] == "/0001/01/01/"
+
+
+ADMIN_LISTS = {
+    "/admin/articles/article/": "published_at",
+    "/admin/articles/articletransition/": "at",
+    "/admin/axes/accessattempt/": "attempt_time",
+}
+
+
+@pytest.mark.parametrize("url", ADMIN_LISTS)
+@pytest.mark.parametrize(("year", "month", "day"), EDGE_DAYS)
+def test_the_admins_date_drill_down_answers_every_real_date(calendar_ends, url, year, month, day):
+    client = Client(raise_request_exception=False)
+    client.force_login(make_user(superuser=True))
+    field = ADMIN_LISTS[url]
+    for query in (
+        {f"{field}__year": year},
+        {f"{field}__year": year, f"{field}__month": month},
+        {f"{field}__year": year, f"{field}__month": month, f"{field}__day": day},
+    ):
+        assert client.get(url, query).status_code == 200, query
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"published_at__year": "0"},
+        {"published_at__year": "-5"},
+        {"published_at__year": "abc"},
+        {"published_at__year": "99999999999999999999"},
+        {"published_at__year": "2017", "published_at__month": "13"},
+        {"published_at__year": "2017", "published_at__month": "2", "published_at__day": "30"},
+        {"published_at__year": "9999", "published_at__month": "99999999999999999999"},
+    ],
+)
+def test_the_admins_date_drill_down_calls_a_date_that_is_none_an_incorrect_lookup(db, query):
+    client = Client(raise_request_exception=False)
+    client.force_login(make_user(superuser=True))
+    response = client.get("/admin/articles/article/", query)
+    assert response.status_code == 302 and response["Location"].endswith("?e=1")
+
+
+def test_the_admins_date_drill_down_keeps_each_article_in_its_local_day(calendar_ends):
+    client = Client()
+    client.force_login(make_user(superuser=True))
+
+    def listed(**query):
+        html = client.get("/admin/articles/article/", query).content.decode()
+        return sorted(name for name in ("first", "eve", "newyear") if f"Bài {name}<" in html)
+
+    assert listed(published_at__year=1) == ["first"]
+    assert listed(published_at__year=1, published_at__month=1, published_at__day=1) == ["first"]
+    assert listed(published_at__year=2017) == ["eve"]
+    assert listed(published_at__year=2017, published_at__month=12, published_at__day=31) == ["eve"]
+    assert listed(published_at__year=2018, published_at__month=1) == ["newyear"]
+    assert listed(published_at__year=9999) == []

@@ -37,9 +37,23 @@ def test_production_starts_with_a_real_secret_key():
         DEBUG="false",
         SECRET_KEY="x7#kP2!vQ9@mL4$wR8^tY1&uI5*oE3(aZ6)sD0",
         ALLOWED_HOSTS="news.example.com",
+        SITE_URL="https://news.example.com",
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "False ['news.example.com']"
+
+
+@pytest.mark.parametrize("site_url", ["", "news.example.com", "ftp://news.example.com", "https://"])
+def test_production_refuses_to_start_without_a_real_site_url(site_url):
+    result = run_python(
+        "import django; django.setup()",
+        DEBUG="false",
+        SECRET_KEY="x7#kP2!vQ9@mL4$wR8^tY1&uI5*oE3(aZ6)sD0",
+        ALLOWED_HOSTS="news.example.com",
+        SITE_URL=site_url,
+    )
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr and "SITE_URL" in result.stderr
 
 
 def test_development_needs_no_variables():

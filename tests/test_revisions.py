@@ -3,10 +3,10 @@
 import pytest
 from django.urls import reverse
 
-from articles import revisions, workflow
+from articles import previews, revisions, workflow
 from articles.models import ArticleByline, Revision, Status
 
-from .factories import make_article_in, make_byline, make_photo, make_pull_quote, make_section
+from .factories import make_article_in, make_byline, make_photo, make_pull_quote, make_section, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -223,3 +223,121 @@ def test_history_is_for_editors_and_the_articles_authors(reporter_client, other_
         )
     html = reporter_client.get(change_url(article)).content.decode()
     assert "Lịch sử quy trình" not in html and "Các bản lưu" not in html
+
+
+# A revision only when something changed.
+
+
+def press(client, article, step, admin_form, data=None, **changes):
+    """A workflow button on the change form: the form is saved, then the step is confirmed."""
+    form = admin_form(client.get(change_url(article)))
+    assert client.post(change_url(article), {**form, **changes, "_then": step}).status_code == 302
+    url = reverse("admin:articles_article_transition", args=[article.pk, step])
+    assert client.post(url, data or {}).status_code == 302
+
+
+def kinds(article):
+    return [(revision.kind, revision.transition) for revision in article.revisions.order_by("pk")]
+
+
+def test_workflow_buttons_keep_a_revision_only_for_what_changed(
+    reporter_client, editor_client, reporter, editor, admin_form
+):
+    """The story of the report: two real edits and five buttons once made seven revisions, five of them noise."""
+    article = make_article_in("draft", author=reporter)
+    form = admin_form(reporter_client.get(change_url(article)))
+    reporter_client.post(change_url(article), {**form, "lead": "Sapo viết lại."})  # edit 1
+    form = admin_form(reporter_client.get(change_url(article)))
+    reporter_client.post(change_url(article), form)  # saved again, nothing changed
+    press(reporter_client, article, "submit", admin_form)
+    press(
+        editor_client, article, "reassign", admin_form, {"editor": str(editor.pk)}
+    )  # changes no revision field
+    press(editor_client, article, "approve", admin_form, title="Tiêu đề đã duyệt")  # edit 2, then the step
+    press(editor_client, article, "publish", admin_form)
+    assert kinds(article) == [
+        ("saved", ""),
+        ("transition", "submit"),
+        ("saved", ""),
+        ("transition", "approve"),
+        ("transition", "publish"),
+    ]
+    # The audit log still has every step.
+    assert [row.name for row in article.transitions.order_by("at", "pk")] == [
+        "submit",
+        "reassign",
+        "start_review",  # the editor's first real change to the submission
+        "approve",
+        "publish",
+    ]
+    assert revisions.published_revision(article).snapshot["title"] == "Tiêu đề đã duyệt"
+
+
+def test_a_restore_is_always_kept(editor, article):
+    kept = revisions.record(article, editor, Revision.Kind.SAVED)
+    assert revisions.record(article, editor, Revision.Kind.SAVED) is None  # the same again
+    restored = revisions.restore(article, kept, editor)
+    assert restored.revision.kind == Revision.Kind.RESTORED and restored.revision.restored_from == kept
+
+
+def test_a_rejected_submission_does_not_count_as_the_newest(editor, article):
+    revisions.record(article, editor, Revision.Kind.SAVED)
+    Revision.objects.create(
+        article=article, version=article.version, kind=Revision.Kind.REJECTED, user=editor, snapshot={}
+    )
+    assert revisions.record(article, editor, Revision.Kind.SAVED) is None
+
+
+# People by their display name.
+
+
+@pytest.fixture
+def nameless(roles):
+    return make_user("tongbientap", role="Editors")  # an account without a name: shown by its username
+
+
+def test_the_revision_list_and_the_diff_name_people(editor_client, editor, nameless, article, admin_form):
+    first = revisions.record(article, nameless, Revision.Kind.SAVED)
+    data = admin_form(editor_client.get(change_url(article)))
+    editor_client.post(change_url(article), {**data, "title": "Tiêu đề mới"})
+    second = article.revisions.latest("pk")
+    listing = editor_client.get(
+        reverse("admin:articles_article_revisions", args=[article.pk])
+    ).content.decode()
+    assert "Hoàng Nga" in listing and "tongbientap" in listing
+    diff = editor_client.get(compare_url(article, first, second)).content.decode()
+    assert f"#{second.pk} · " in diff
+    heading = diff.index('class="diff diff-heading"')
+    header = diff[heading : diff.index("</thead>", heading)]
+    assert "Hoàng Nga" in header and "hoangnga" not in header and "tongbientap" in header
+
+
+def test_the_preview_link_box_names_who_made_the_link(editor_client, editor, article):
+    previews.create(article, editor)
+    html = editor_client.get(change_url(article)).content.decode()
+    box = html[html.index('id="preview-links"') :]
+    assert "Hoàng Nga" in box and "hoangnga" not in box
+
+
+def test_the_desk_names_who_sent_an_article_back(reporter_client, reporter, editor):
+    article = make_article_in("in_review", author=reporter)
+    workflow.perform(article, "send_back", editor, comment="Cần thêm ảnh.", notify=False)
+    html = reporter_client.get("/admin/").content.decode()
+    assert "Hoàng Nga" in html and "hoangnga" not in html
+
+
+def test_the_audit_log_and_the_article_list_name_people_and_filter_by_name(editor_client, editor, reporter):
+    article = make_article_in("draft", author=reporter)
+    workflow.perform(article, "submit", reporter, editor=editor, notify=False)
+    html = editor_client.get(reverse("admin:articles_articletransition_changelist")).content.decode()
+    assert '<td class="field-by">Phạm Tăng</td>' in html
+    assert f'<a href="?user__id__exact={reporter.pk}">Phạm Tăng</a>' in html  # the filter by person
+    articles = editor_client.get(reverse("admin:articles_article_changelist")).content.decode()
+    assert f'<a href="?assigned_editor__id__exact={editor.pk}">Hoàng Nga</a>' in articles
+
+
+def test_e_mails_name_the_actor(reporter, editor, mailoutbox, django_capture_on_commit_callbacks):
+    article = make_article_in("in_review", author=reporter)
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.perform(article, "send_back", editor, comment="Viết lại.")
+    assert mailoutbox[0].body.startswith("Hoàng Nga ")

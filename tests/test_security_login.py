@@ -89,17 +89,51 @@ def test_the_failure_limit_is_a_setting(client, reporter, settings):
     assert fail(client, 2) == [200, 429]
 
 
-def test_behind_a_proxy_the_lock_follows_the_forwarded_client(client, reporter, settings):
-    settings.TRUSTED_PROXY_COUNT = 1
+def through_proxy(client, client_address, password, proxy="127.0.0.1", claimed="10.9.9.9"):
+    """A login through a proxy: the client may send its own X-Forwarded-For; the proxy appends what it really saw."""
+    data = {"username": "reporter", "password": password}
+    forwarded = f"{claimed}, {client_address}"
+    return client.post(LOGIN, data, REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR=forwarded).status_code
 
-    def through_proxy(client_address, password):
-        # The client may send its own X-Forwarded-For; our proxy appends the address it really saw.
-        forwarded = f"10.9.9.9, {client_address}"
+
+def test_by_default_a_proxy_on_our_own_network_does_not_lock_everyone_out(client, reporter, settings):
+    """The set-up that locked the newsroom out: nginx in front, nothing configured (TRUSTED_PROXY_COUNT unset)."""
+    assert settings.TRUSTED_PROXY_COUNT is None
+    assert [through_proxy(client, "203.0.113.5", "wrong") for _ in range(5)][-1] == 429
+    # The guesser stays locked however it fills in its own part of the header…
+    assert through_proxy(client, "203.0.113.5", PASSWORD, claimed="198.51.100.20") == 429
+    # …and the reporter, from an address with no failures, signs in with the right password.
+    assert through_proxy(client, "198.51.100.20", PASSWORD) == 302
+    client.logout()
+    # The same through a proxy on a private network.
+    assert through_proxy(client, "198.51.100.21", PASSWORD, proxy="10.0.0.1") == 302
+
+
+def test_directly_on_the_internet_a_forged_header_cannot_escape_the_lock(client, reporter, settings):
+    assert settings.TRUSTED_PROXY_COUNT is None
+
+    def forged(number, password):
         data = {"username": "reporter", "password": password}
-        return client.post(LOGIN, data, REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR=forwarded).status_code
+        header = {"HTTP_X_FORWARDED_FOR": f"192.0.2.{number}"}
+        return client.post(LOGIN, data, REMOTE_ADDR="203.0.113.5", **header).status_code
 
-    assert [through_proxy("203.0.113.5", "wrong") for _ in range(5)][-1] == 429
-    assert through_proxy("198.51.100.20", PASSWORD) == 302  # the proxy's other clients are not locked out
+    assert [forged(number, "wrong") for number in range(5)][-1] == 429
+    assert forged(99, PASSWORD) == 429  # the lock is on the address that connected
+    assert sign_in(client, address="198.51.100.20").status_code == 302  # the reporter, elsewhere
+
+
+def test_behind_a_counted_proxy_the_lock_follows_the_forwarded_client(client, reporter, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    assert [through_proxy(client, "203.0.113.5", "wrong", proxy="10.0.0.1") for _ in range(5)][-1] == 429
+    assert through_proxy(client, "203.0.113.5", PASSWORD, proxy="10.0.0.1", claimed="1.2.3.4") == 429
+    assert through_proxy(client, "198.51.100.20", PASSWORD, proxy="10.0.0.1") == 302
+
+
+def test_a_count_of_zero_reads_only_the_connecting_address(client, reporter, settings):
+    """For Django facing the internet with no proxy at all: the header is never read."""
+    settings.TRUSTED_PROXY_COUNT = 0
+    assert [through_proxy(client, "203.0.113.5", "wrong") for _ in range(5)][-1] == 429
+    assert through_proxy(client, "198.51.100.20", PASSWORD) == 429  # everyone behind 127.0.0.1 is one client
 
 
 def test_staff_sessions_expire_after_eight_hours(client, reporter):

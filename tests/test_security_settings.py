@@ -17,6 +17,7 @@ PRODUCTION = {
     "DEBUG": "false",
     "SECRET_KEY": "pX3!rT8@vL2#qW9$mZ5^kB7&nD4*hF6(jS1)gC0-yU2+eR5=tA8",
     "ALLOWED_HOSTS": "news.example.com",
+    "SITE_URL": "https://news.example.com",
 }
 SETTINGS_PRINTED = [
     "SECURE_SSL_REDIRECT",
@@ -67,11 +68,13 @@ def environment_without_overrides(**variables):
         "DEBUG",
         "SECRET_KEY",
         "ALLOWED_HOSTS",
+        "SITE_URL",
         *SETTINGS_PRINTED,
         "AXES_COOLOFF_MINUTES",
         "COOKIES_SECURE",
         "MAX_UPLOAD_BYTES",
         "MAX_IMAGE_PIXELS",
+        "MAX_DECODED_PIXELS",
         # Set in the test process by the browser tests' conftest; a deployment never has it (async.E001).
         "DJANGO_ALLOW_ASYNC_UNSAFE",
     }
@@ -151,7 +154,7 @@ def test_production_defaults_are_the_safe_ones():
         "SESSION_COOKIE_AGE": "28800",
         "AXES_FAILURE_LIMIT": "5",
         "AXES_COOLOFF_TIME": "datetime.timedelta(seconds=900)",
-        "TRUSTED_PROXY_COUNT": "0",
+        "TRUSTED_PROXY_COUNT": "None",  # proxies on this machine or a private network (newsroom.security)
     }
 
 
@@ -183,12 +186,11 @@ def test_behind_a_tls_terminating_proxy():
 
 
 def test_upload_limits_come_from_the_environment():
-    code = "import django; django.setup(); from django.conf import settings as s; print(s.NEWSROOM['MAX_UPLOAD_BYTES'], s.NEWSROOM['MAX_IMAGE_PIXELS'])"
-    assert run(["-c", code]).stdout.split() == [str(20 * 1024 * 1024), "50000000"]
-    assert run(["-c", code], MAX_UPLOAD_BYTES="5000000", MAX_IMAGE_PIXELS="24000000").stdout.split() == [
-        "5000000",
-        "24000000",
-    ]
+    code = "import django; django.setup(); from django.conf import settings as s; print(s.NEWSROOM['MAX_UPLOAD_BYTES'], s.NEWSROOM['MAX_IMAGE_PIXELS'], s.NEWSROOM['MAX_DECODED_PIXELS'])"
+    assert run(["-c", code]).stdout.split() == [str(20 * 1024 * 1024), "50000000", "12000000"]
+    assert run(
+        ["-c", code], MAX_UPLOAD_BYTES="5000000", MAX_IMAGE_PIXELS="24000000", MAX_DECODED_PIXELS="8000000"
+    ).stdout.split() == ["5000000", "24000000", "8000000"]
 
 
 @pytest.fixture
@@ -253,6 +255,29 @@ def test_client_ip_trusts_only_our_own_proxies(rf, settings):
     assert client_ip(request) == "1.2.3.4"
     settings.TRUSTED_PROXY_COUNT = 3
     assert client_ip(request) == "10.0.0.1"  # fewer hops than configured: not through our proxies
+
+
+@pytest.mark.parametrize(
+    ("remote", "forwarded", "client"),
+    [
+        ("203.0.113.5", "", "203.0.113.5"),  # directly on the internet
+        ("203.0.113.5", "10.1.1.1, 192.0.2.1", "203.0.113.5"),  # …where the header is the client's to forge
+        ("127.0.0.1", "", "127.0.0.1"),  # the development server
+        ("127.0.0.1", "9.9.9.9, 198.51.100.20", "198.51.100.20"),  # nginx on this machine
+        ("172.18.0.3", "198.51.100.20", "198.51.100.20"),  # Varnish in a container network
+        ("10.0.0.1", "198.51.100.20, 10.0.0.7", "198.51.100.20"),  # a load balancer, then nginx
+        ("10.0.0.1", "192.168.1.20", "192.168.1.20"),  # a reporter in the office
+        ("", "198.51.100.3", "198.51.100.3"),  # a Unix socket: a proxy on this machine
+        ("::1", "[2001:db8::7]:4431", "2001:db8::7"),
+        ("::ffff:127.0.0.1", "198.51.100.20:5678", "198.51.100.20"),
+        ("127.0.0.1", "not-an-address", "127.0.0.1"),
+        ("", "", None),
+    ],
+)
+def test_by_default_client_ip_walks_back_through_our_own_networks(rf, settings, remote, forwarded, client):
+    settings.TRUSTED_PROXY_COUNT = None
+    request = rf.get("/", REMOTE_ADDR=remote, HTTP_X_FORWARDED_FOR=forwarded)
+    assert client_ip(request) == client
 
 
 @pytest.mark.django_db

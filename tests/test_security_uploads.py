@@ -4,14 +4,17 @@ import io
 import random
 import re
 import struct
+import subprocess
+import sys
 import zlib
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
-from PIL import ExifTags, Image, ImageCms
+from PIL import ExifTags, Image, ImageCms, ImageFile
 
+from articles.forms import VerifiedImageField
 from articles.models import Article, Byline, Photo
 from tests.factories import (
     add_inline_rows,
@@ -319,3 +322,79 @@ def test_a_byline_portrait_is_stored_clean_upright_and_renamed(admin, settings):
     response = admin.post(BYLINE_ADD, too_big)
     assert response.context["adminform"].form.errors.as_data()["photo"][0].code == "too_many_pixels"
     assert Byline.objects.count() == 1
+
+
+# What one upload may cost: no image larger than MAX_DECODED_PIXELS is ever held decoded (docs/security.md).
+
+
+@pytest.fixture
+def decoded_sizes(monkeypatch):
+    """The size of every image Pillow decodes from a file while the test runs."""
+    sizes = []
+    load = ImageFile.ImageFile.load
+
+    def recording(image):
+        pixels = load(image)
+        sizes.append(image.size)
+        return pixels
+
+    monkeypatch.setattr(ImageFile.ImageFile, "load", recording)
+    return sizes
+
+
+def test_a_jpeg_above_the_decoding_budget_is_decoded_reduced_and_stored_at_that_size(
+    admin, section, settings, decoded_sizes
+):
+    settings.NEWSROOM = {**settings.NEWSROOM, "MAX_DECODED_PIXELS": 300_000}
+    response = post_article_with_photos(admin, section, upload("big.jpg", image_bytes(1600, 1200)))
+    assert response.status_code == 302, photo_errors(response)
+    photo = Photo.objects.get()
+    assert (photo.width, photo.height) == (400, 300)  # 1.92 megapixels: decoded at a quarter of each side
+    assert photo.renditions == [320]
+    assert decoded_sizes and max(width * height for width, height in decoded_sizes) <= 300_000
+
+
+def test_a_reduced_jpeg_is_still_turned_upright(admin, section, settings, decoded_sizes):
+    settings.NEWSROOM = {**settings.NEWSROOM, "MAX_DECODED_PIXELS": 200_000}
+    phone = upload("phone.jpg", phone_photo())  # 800×600, to be turned right
+    response = post_article_with_photos(admin, section, phone)
+    assert response.status_code == 302, photo_errors(response)
+    photo = Photo.objects.get()
+    assert (photo.width, photo.height) == (300, 400)
+    with Image.open(photo.image.path) as stored:
+        assert stored.getpixel((150, 20))[0] > 150  # the red half on top
+    assert max(width * height for width, height in decoded_sizes) <= 200_000
+
+
+@pytest.mark.parametrize("image_format", ["PNG", "WEBP", "GIF"])
+def test_other_formats_above_the_decoding_budget_are_refused_naming_the_numbers(
+    admin, section, settings, decoded_sizes, image_format
+):
+    settings.NEWSROOM = {**settings.NEWSROOM, "MAX_DECODED_PIXELS": 300_000}
+    response = post_article_with_photos(
+        admin, section, upload("big.png", image_bytes(800, 600, image_format))
+    )
+    ((error,),) = photo_errors(response)
+    assert error.code == "too_many_pixels_to_decode"
+    assert (error.params["width"], error.params["height"]) == (800, 600)
+    assert decoded_sizes == []  # refused from its header, before a pixel is decoded
+    assert Photo.objects.count() == 0 and stored_files() == []
+
+
+def test_the_checked_upload_is_not_kept_decoded_while_it_is_stored(section, settings):
+    """The form decodes the upload to check it; the pixels go at once: the model decodes it again to store it."""
+    checked = VerifiedImageField().clean(upload("photo.jpg", image_bytes(400, 300)))
+    assert checked.image.size == (400, 300) and checked.image.format == "JPEG"
+    with pytest.raises(ValueError, match="closed image"):
+        checked.image.getpixel((0, 0))
+
+
+def test_a_48_megapixel_jpeg_costs_less_than_150_mb_end_to_end():
+    """The upload that took 570 MB: measured in a process of its own by scripts/measure-upload."""
+    script = Path(settings.BASE_DIR) / "scripts" / "measure-upload"
+    result = subprocess.run(
+        [sys.executable, str(script), "8000", "6000", "JPEG"], capture_output=True, text=True, check=True
+    )
+    (line,) = result.stdout.strip().splitlines()
+    peak = int(re.search(r"peak \+(\d+) MB", line).group(1))
+    assert "stored 4000×3000" in line and peak < 150, line

@@ -8,7 +8,7 @@ from django.utils import dateformat, timezone
 from django.utils.http import urlencode
 from django.utils.translation import get_language, gettext, override
 
-from articles import seo
+from articles import people, seo
 from pagecache.middleware import page_query, policy_of
 
 register = template.Library()
@@ -72,6 +72,12 @@ def own_name(language):
     """A language's name in that language, as a switch to it reads: "vi" -> "Tiếng Việt", "en" -> "English"."""
     with override(language):
         return gettext(dict(settings.LANGUAGES)[language])
+
+
+@register.filter
+def display_name(user):
+    """A person as staff see each other: "Hoàng Nga", or the username of an account without a name."""
+    return people.display_name(user)
 
 
 @register.filter

@@ -10,6 +10,7 @@ import datetime
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
@@ -19,6 +20,7 @@ from articles.demo.newsroom import BYLINES, SECTIONS, WORKFLOW_ARTICLES, generat
 from articles.demo.reference import OTHER_NEWS_ARTICLE, REFERENCE_ARTICLE
 from articles.models import Article, ArticleByline, Byline, Photo, PullQuote
 from articles.roles import ensure_roles
+from newsroom.site_url import site_url
 from sections.models import Section
 
 DEMO_ACCOUNTS = [
@@ -36,8 +38,13 @@ class Command(BaseCommand):
         parser.add_argument(
             "--articles", type=int, default=360, help="How many everyday articles to generate."
         )
+        parser.add_argument(
+            "--url",
+            default="",
+            help="The address the site will be served at, for the printed login line (make run passes its own).",
+        )
 
-    def handle(self, *args, articles, **options):
+    def handle(self, *args, articles, url, **options):
         # Each article is indexed once, after its photos, quotes, bylines and tags, not after each of them.
         with transaction.atomic(), search.deferred():
             sections = self.load_sections()
@@ -61,7 +68,8 @@ class Command(BaseCommand):
                 f"{Article.objects.count()} articles ({created} new)."
             )
         )
-        self.stdout.write("Demo logins (http://127.0.0.1:8000/admin/):")
+        admin_url = (url.rstrip("/") or site_url()) + reverse("admin:index")
+        self.stdout.write(f"Demo logins ({admin_url}):")
         for username, password, group, _byline, _superuser in DEMO_ACCOUNTS:
             self.stdout.write(f"  {username:<9} {password:<20} {group or 'superuser'}")
 
