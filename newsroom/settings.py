@@ -94,6 +94,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 if env.str("DATABASE_REPLICA_URL", default=""):
     DATABASES["replica"] = env.db("DATABASE_REPLICA_URL")
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+for _database in DATABASES.values():
+    # A kept connection that the server dropped (a restart) is noticed at the next request and replaced, so the
+    # site recovers by itself; a server that does not answer is given up on quickly (the page then says so: 503).
+    _database["CONN_HEALTH_CHECKS"] = True
+    if _database["ENGINE"] == "django.db.backends.postgresql":
+        _database.setdefault("OPTIONS", {}).setdefault(
+            "connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=3)
+        )
+# A replica further behind than this (seconds), or not answering, is left aside for the primary (newsroom/replicas.py).
+DATABASE_REPLICA_MAX_LAG = env.int("DATABASE_REPLICA_MAX_LAG", default=10)
 DATABASE_ROUTERS = ["newsroom.replicas.ReplicaRouter"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

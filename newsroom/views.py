@@ -1,9 +1,13 @@
+import sys
+
 from django.conf import settings
-from django.http import HttpResponsePermanentRedirect, HttpResponseServerError
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse, HttpResponsePermanentRedirect, HttpResponseServerError
 from django.shortcuts import render
 from django.template import loader
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils import translation
 
 from articles.seo import absolute_url
 from pagecache.middleware import cacheable
@@ -24,7 +28,35 @@ def robots_txt(request):
     return render(request, "robots.txt", context, content_type="text/plain; charset=utf-8")
 
 
+# How long a reader or the desk is asked to wait before trying again while the database is away.
+RETRY_AFTER_SECONDS = 10
+
+
 def server_error(request):
-    """The 500 page: rendered from settings alone, because the database may be what failed."""
+    """The 500 page, or the 503 page when what failed is the database: rendered from settings alone."""
+    if isinstance(sys.exc_info()[1], DATABASE_UNAVAILABLE):
+        return database_unavailable(request)
     template = loader.get_template("500.html")
     return HttpResponseServerError(template.render({"site_name": settings.NEWSROOM["SITE_NAME"]}))
+
+
+# What the database driver raises when the server is down, restarting or unreachable (psycopg2's errors are these).
+DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
+
+
+def database_unavailable(request):
+    """503 with Retry-After, in the site's (or the admin's) look and the reader's language, touching no database."""
+    language = translation.get_language_from_path(request.path_info) or settings.LANGUAGE_CODE
+    with translation.override(language):
+        admin = request.path_info.startswith(("/admin/", f"/{language}/admin/"))
+        context = {
+            "site_name": settings.NEWSROOM["SITE_NAME"],
+            "language": language,
+            "home_url": reverse("articles:home"),
+            "admin_url": reverse("admin:index"),
+        }
+        body = loader.get_template("admin/503.html" if admin else "503.html").render(context)
+    response = HttpResponse(body, status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    response["Cache-Control"] = "no-store"
+    return response
