@@ -1,3 +1,5 @@
+import logging
+
 from django.contrib import admin, messages
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db.models import Max
@@ -8,7 +10,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from taggit.models import Tag as UnusedTaggitTag
 
-from . import previews, revisions, workflow
+from . import notifications, previews, renditions, revisions, workflow
 from .admin_views import ArticleWorkflowViews
 from .forms import CONFLICT_MESSAGE, RELATED_NOT_VISIBLE, ArticleAdminForm, BylineForm, PhotoForm
 from .models import (
@@ -16,6 +18,7 @@ from .models import (
     ArticleByline,
     ArticleTransition,
     Byline,
+    OutgoingEmail,
     Photo,
     PullQuote,
     Revision,
@@ -24,6 +27,8 @@ from .models import (
 )
 from .people import PersonFilter, display_name
 from .templatetags.news import zoned_time
+
+logger = logging.getLogger(__name__)
 
 
 class ArticleBylineInline(admin.TabularInline):
@@ -63,8 +68,23 @@ if admin.site.is_registered(UnusedTaggitTag):
     admin.site.unregister(UnusedTaggitTag)
 
 
+class MediaStorageFailureMixin:
+    """A save whose photos the media storage fails to take answers with the form again, its text kept."""
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            with renditions.kept_only_if_saved():
+                return super().changeform_view(request, object_id, form_url, extra_context)
+        except renditions.STORAGE_ERRORS as error:
+            # The storage failed half-way through the save: the transaction rolled back and the files it wrote
+            # are gone again. The same submission once more, its new images refused: the form, with its text.
+            logger.warning("Save refused: the media storage failed (%s)", error)
+            with renditions.after_storage_failure():
+                return super().changeform_view(request, object_id, form_url, extra_context)
+
+
 @admin.register(Article)
-class ArticleAdmin(ArticleWorkflowViews, admin.ModelAdmin):
+class ArticleAdmin(MediaStorageFailureMixin, ArticleWorkflowViews, admin.ModelAdmin):
     form = ArticleAdminForm
     save_on_top = True
     list_display = ["title", "section", "state", "publication_time", "byline_names"]
@@ -394,8 +414,49 @@ class ArticleTransitionAdmin(admin.ModelAdmin):
         return record.comment if len(record.comment) <= 120 else record.comment[:119] + "…"
 
 
+@admin.register(OutgoingEmail)
+class OutgoingEmailAdmin(admin.ModelAdmin):
+    """The workflow e-mails, and above all those the mail server has not taken yet: for operators."""
+
+    list_display = ["created_at", "recipient", "subject", "sent_at", "attempts", "last_error"]
+    list_filter = [("sent_at", admin.EmptyFieldListFilter)]
+    search_fields = ["recipient", "subject"]
+    readonly_fields = [field.name for field in OutgoingEmail._meta.fields]
+    actions = ["send_now"]
+
+    def has_module_permission(self, request):
+        return request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description=_("Send the selected e-mails again now"))
+    def send_now(self, request, queryset):
+        sent, failed = notifications.send(
+            [email.pk for email in queryset.filter(sent_at__isnull=True)], due_only=True
+        )
+        self.message_user(
+            request, gettext("Sent: %(sent)d. Failed again: %(failed)d.") % {"sent": sent, "failed": failed}
+        )
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if not request.user.is_superuser:
+            actions.pop("send_now", None)
+        return actions
+
+
 @admin.register(Byline)
-class BylineAdmin(admin.ModelAdmin):
+class BylineAdmin(MediaStorageFailureMixin, admin.ModelAdmin):
     form = BylineForm
     list_display = ["name", "role", "user"]
     search_fields = ["name", "role"]

@@ -46,14 +46,37 @@ class VerifiedImageField(forms.ImageField):
         return attrs
 
 
-class PhotoForm(forms.ModelForm):
+STORAGE_UNAVAILABLE = _(
+    "The photo could not be stored: the media storage is not answering. Nothing was saved; your text is kept "
+    "here. Choose the file again and save in a moment."
+)
+
+
+class StoredImageMixin:
+    """A new image is taken only if the media storage answers: otherwise a form error, and nothing saved."""
+
+    image_field = "image"
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if self.image_field in self.changed_data and cleaned_data.get(self.image_field):
+            if renditions.storage_failed() or not renditions.storage_answers():
+                self.add_error(
+                    self.image_field, forms.ValidationError(STORAGE_UNAVAILABLE, code="storage_unavailable")
+                )
+        return cleaned_data
+
+
+class PhotoForm(StoredImageMixin, forms.ModelForm):
     class Meta:
         model = Photo
         fields = ["image", "caption", "credit", "alt_text", "placement", "is_lead", "position"]
         field_classes = {"image": VerifiedImageField}
 
 
-class BylineForm(forms.ModelForm):
+class BylineForm(StoredImageMixin, forms.ModelForm):
+    image_field = "photo"
+
     class Meta:
         model = Byline
         fields = ["name", "slug", "role", "bio", "photo", "user"]

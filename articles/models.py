@@ -569,6 +569,7 @@ class Photo(models.Model):
                 replaced = Photo.objects.filter(pk=self.pk).only("image", "renditions").first()
         super().save(*args, **kwargs)
         if new_upload:
+            renditions.note_written(self.image.storage, self.image.name)
             self.renditions = renditions.make_renditions(self.image)
             super().save(update_fields=["renditions"])
         if replaced and replaced.image and replaced.image.name != self.image.name:
@@ -743,3 +744,40 @@ class PreviewLink(models.Model):
     @property
     def is_active(self):
         return self.revoked_at is None and self.expires_at > timezone.now()
+
+
+class OutgoingEmail(models.Model):
+    """A workflow e-mail, written in the same transaction as its step and kept until the mail server takes it.
+
+    The outbox (articles.notifications): a mail server that is down or refuses costs the newsroom a delay, never a
+    message. What has not gone yet is retried and listed for operators (`manage.py mail_outbox`, the admin).
+    """
+
+    transition = models.ForeignKey(
+        ArticleTransition,
+        verbose_name=_("workflow step"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="emails",
+    )
+    recipient = models.EmailField(_("recipient"))
+    subject = models.CharField(_("subject"), max_length=400)
+    body = models.TextField(_("body"))
+    created_at = models.DateTimeField(_("written"), default=timezone.now)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    attempts = models.PositiveIntegerField(_("failed attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+
+    class Meta:
+        ordering = ["-pk"]
+        verbose_name = _("workflow e-mail")
+        verbose_name_plural = _("workflow e-mails")
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at"], condition=Q(sent_at__isnull=True), name="email_not_sent"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.recipient}: {self.subject}"

@@ -1,11 +1,13 @@
 """E-mails the workflow sends: the desk on a submission, the reporter on a send-back and on publication.
 
-Called by articles.workflow once the transition has committed; mail goes through Django's e-mail framework
-(the console in development, SMTP from EMAIL_URL in production). The step has happened and is in the audit log
-whatever becomes of its e-mails: a mail that cannot be written or sent is logged (the step, the article and the
-recipients) and never reaches the person who took the step as an error.
+articles.workflow calls `send_after_commit` inside the step's transaction: the e-mails are written into the outbox
+(articles.models.OutgoingEmail) with the step, and sent through Django's e-mail framework once it commits (the
+console in development, SMTP from EMAIL_URL in production). The step has happened and is in the audit log whatever
+becomes of its e-mails: a mail that cannot be sent is logged (the step, the article and the recipient), kept, and
+sent again later; it never reaches the person who took the step as an error.
 """
 
+import datetime
 import logging
 
 from django.conf import settings
@@ -15,71 +17,119 @@ from django.db import transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from newsroom.site_url import site_url
 from newsroom.text import one_line
 
+from .models import OutgoingEmail
 from .people import display_name
 
 logger = logging.getLogger(__name__)
 
 
 def send_after_commit(record):
-    """Send the step's e-mails once its transaction has committed (none if it rolls back)."""
-    # Read now: the links name the address the step was taken at, and the mail may go after the request is over.
-    base = site_url()
-    # Robust: whatever escapes the mail code, Django logs it and the committed step is not reported as an error.
-    transaction.on_commit(lambda: transition_done(record, base), robust=True)
+    """Write the step's e-mails into the outbox, in the step's transaction, and send them once it commits.
 
-
-def transition_done(record, base=None):
-    """Send the e-mails one audit-log row calls for, if any; log, never raise, what fails.
-
-    `base` is the address links start with (newsroom.site_url when not given).
+    A step that rolls back sends nothing; a committed step keeps its e-mails until the mail server takes them.
     """
-    senders = {"submit": _submitted, "send_back": _sent_back, "publish": _published}
-    sender = senders.get(record.name)
-    if sender is None:
-        return
-    step = f"“{record.name}” on article {record.article_id} (transition {record.pk})"
+    step = _step(record)
+    # Read now: the links name the address the step was taken at, and the mail may go after the request is over.
     try:
-        # The newsroom's language, whatever language the acting user's request was in.
-        with translation.override(settings.LANGUAGE_CODE):
-            messages = sender(record, base or site_url())
+        written = _write(record, site_url())
     except Exception:
         logger.exception("Could not write the workflow e-mails for %s; none was sent", step)
         return
-    if not messages:
-        return
+    if written:
+        # Robust: whatever escapes the mail code, Django logs it and the committed step is not reported as an error.
+        transaction.on_commit(lambda: send([email.pk for email in written]), robust=True)
+
+
+def _step(record):
+    return f"“{record.name}” on article {record.article_id} (transition {record.pk})"
+
+
+def _write(record, base):
+    senders = {"submit": _submitted, "send_back": _sent_back, "publish": _published}
+    sender = senders.get(record.name)
+    if sender is None:
+        return []
+    # The newsroom's language, whatever language the acting user's request was in.
+    with translation.override(settings.LANGUAGE_CODE):
+        messages = sender(record, base)
+    return OutgoingEmail.objects.bulk_create(
+        OutgoingEmail(transition=record, recipient=message.to[0], subject=message.subject, body=message.body)
+        for message in messages
+    )
+
+
+def waiting(due_only=True):
+    """The e-mails not sent yet (only those whose next attempt is due, unless asked for all), oldest first."""
+    emails = OutgoingEmail.objects.filter(sent_at__isnull=True).select_related("transition").order_by("pk")
+    if due_only:
+        emails = emails.filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=timezone.now()))
+    return emails
+
+
+def send(pks=None, due_only=True, limit=200):
+    """Send e-mails of the outbox (these `pks`, then any others that are due); return (sent, failed).
+
+    Each failure is logged with its step and recipient and the e-mail waits, longer after each failure (a minute,
+    then doubling up to six hours), for the next step's sending, `manage.py mail_outbox --send` or the admin.
+    """
+    emails = list(waiting(due_only=False).filter(pk__in=pks)) if pks else []
+    emails += [email for email in waiting(due_only)[:limit] if email.pk not in set(pks or ())]
+    if not emails:
+        return 0, 0
     connection = get_connection()
     try:
         connection.open()
-    except Exception:
+    except Exception as error:
         logger.exception(
             "Could not reach the mail server for %s; not sent to %s",
-            step,
-            ", ".join(address for message in messages for address in message.to),
+            ", ".join(sorted({_step_of(email) for email in emails})),
+            ", ".join(email.recipient for email in emails),
         )
-        return
+        for email in emails:
+            _failed(email, error)
+        return 0, len(emails)
+    sent = failed = 0
     try:
-        for message in messages:
+        for email in emails:
             try:
-                connection.send_messages([message])
-            except Exception:
+                connection.send_messages([EmailMessage(email.subject, email.body, to=[email.recipient])])
+            except Exception as error:
                 # One address refused must not cost the others their mail.
                 logger.exception(
                     "Could not send the workflow e-mail for %s to %s (subject: %s)",
-                    step,
-                    ", ".join(message.to),
-                    message.subject,
+                    _step_of(email),
+                    email.recipient,
+                    email.subject,
                 )
+                _failed(email, error)
+                failed += 1
+            else:
+                email.sent_at = timezone.now()
+                email.save(update_fields=["sent_at"])
+                sent += 1
     finally:
         try:
             connection.close()
         except Exception:
-            logger.warning("Could not close the mail server connection after %s", step, exc_info=True)
+            logger.warning("Could not close the mail server connection", exc_info=True)
+    return sent, failed
+
+
+def _step_of(email):
+    return _step(email.transition) if email.transition else f"e-mail {email.pk}"
+
+
+def _failed(email, error):
+    email.attempts += 1
+    email.last_error = str(error)[:2000] or type(error).__name__
+    email.next_attempt_at = timezone.now() + datetime.timedelta(minutes=min(360, 2 ** (email.attempts - 1)))
+    email.save(update_fields=["attempts", "last_error", "next_attempt_at"])
 
 
 def _recipients(users, record):

@@ -9,10 +9,13 @@ by the decoder itself (DCT scaling: the full size never exists in memory, and it
 other formats, which cannot be decoded reduced, are refused above it. docs/security.md has the measurements.
 """
 
+import contextlib
 import io
+import logging
 import posixpath
 import uuid
 import warnings
+from contextvars import ContextVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -29,6 +32,69 @@ RENDITION_FORMAT = ("JPEG", ".jpg")
 JPEG_QUALITY = 85
 RENDITION_QUALITY = 80
 _SRGB = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
+
+logger = logging.getLogger(__name__)
+
+
+# The media storage failing (a disk, or S3-compatible object storage that does not answer).
+
+try:  # S3-compatible storage (django-storages) fails with botocore's errors
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    STORAGE_ERRORS = (OSError, BotoCoreError, ClientError)
+except ImportError:  # pragma: no cover - the s3 extra is not installed
+    STORAGE_ERRORS = (OSError,)
+
+_written = ContextVar("media_written", default=None)
+_storage_failed = ContextVar("media_storage_failed", default=False)
+
+
+def storage_answers(storage=None):
+    """Whether the media storage answers at all: asked before an upload is taken, so that it fails as a form error."""
+    try:
+        (storage or default_storage).exists(".newsroom-storage-check")
+    except STORAGE_ERRORS as error:
+        logger.warning("Media storage unavailable: %s", error)
+        return False
+    return True
+
+
+def storage_failed():
+    """True while a form is shown again because the storage failed in the middle of saving it."""
+    return _storage_failed.get()
+
+
+@contextlib.contextmanager
+def after_storage_failure():
+    token = _storage_failed.set(True)
+    try:
+        yield
+    finally:
+        _storage_failed.reset(token)
+
+
+@contextlib.contextmanager
+def kept_only_if_saved():
+    """Files written inside are deleted again if the block fails: a save that fails half-way leaves no file."""
+    written = []
+    token = _written.set(written)
+    try:
+        yield
+    except BaseException:
+        for storage, name in reversed(written):
+            try:
+                storage.delete(name)
+            except STORAGE_ERRORS as error:
+                logger.error("Could not remove %s after a failed save (%s): remove it by hand", name, error)
+        raise
+    finally:
+        _written.reset(token)
+
+
+def note_written(storage, name):
+    written = _written.get()
+    if written is not None:
+        written.append((storage, name))
 
 
 def widths():
@@ -218,7 +284,7 @@ def make_renditions(image_field) -> list[int]:
         name = rendition_name(image_field.name, width)
         if storage.exists(name):
             storage.delete(name)
-        storage.save(name, ContentFile(buffer.getvalue()))
+        note_written(storage, storage.save(name, ContentFile(buffer.getvalue())))
         written.append(width)
     return written
 

@@ -240,13 +240,13 @@ def test_an_e_mail_that_cannot_be_written_never_turns_the_step_into_an_error(
 
 
 @pytest.mark.django_db(transaction=True)
-def test_whatever_escapes_the_mail_code_the_committed_step_stands(reporter, monkeypatch, caplog):
+def test_whatever_escapes_the_mail_code_the_committed_step_stands(reporter, desk, monkeypatch, caplog):
     """A real commit: the e-mails' hook is robust, so Django logs what it raises and the step returns."""
 
-    def escaping(record, base):
+    def escaping(pks=None, **kwargs):
         raise RuntimeError("a bug in the mail code")
 
-    monkeypatch.setattr(notifications, "transition_done", escaping)
+    monkeypatch.setattr(notifications, "send", escaping)
     article = make_article_in("draft", author=reporter)
     with caplog.at_level(logging.ERROR):
         done = workflow.perform(article, "submit", reporter)
