@@ -130,10 +130,8 @@ class ArticleAdmin(ArticleWorkflowViews, admin.ModelAdmin):
         return [(None, {"fields": main}), (_("Topics"), {"fields": ["tags", "related"]})]
 
     def get_readonly_fields(self, request, obj=None):
-        readonly = ["body_text"]
-        if obj is not None and obj.published_on:
-            readonly.append("slug")  # part of the published address: readers' links must not break
-        return readonly
+        # The slug stays editable after publication: the old address then leads to the new one (redirects).
+        return ["body_text"]
 
     @admin.display(description=_("body"))
     def body_text(self, article):
@@ -141,11 +139,12 @@ class ArticleAdmin(ArticleWorkflowViews, admin.ModelAdmin):
 
     def view_on_site(self, article):
         """The public page once readers can see it; before that the Preview link is the way to look."""
-        return article.get_absolute_url() if article.is_published else None
+        return article.stored_url()
 
     # Saving: the version check is in ArticleAdminForm.clean, under a row lock held until the transaction ends.
 
     def save_model(self, request, obj, form, change):
+        obj.last_edited_by = request.user
         if change:
             obj.version = form.locked_version + 1
             if self._may_start_review(request, obj):

@@ -7,7 +7,7 @@ from django.contrib.postgres.search import SearchVectorField
 from django.db import connections, models, router, transaction
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.functional import cached_property
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -19,6 +19,7 @@ from newsroom.vietnamese import slugify
 
 from . import renditions, search
 from .sanitizer import html_to_text, sanitize, split_blocks
+from .signals import REPUBLISHED, SLUG_CHANGED, address_changed
 
 
 class Status(models.TextChoices):
@@ -218,7 +219,10 @@ class Article(models.Model):
         _("slug"),
         max_length=200,
         blank=True,
-        help_text=_("The last part of the article's address. Left empty, it is made from the title."),
+        help_text=_(
+            "The last part of the article's address. Left empty, it is made from the title. Changed after "
+            "publication, the old address keeps working: it leads readers to the new one."
+        ),
     )
     section = models.ForeignKey(
         "sections.Section", verbose_name=_("section"), on_delete=models.PROTECT, related_name="articles"
@@ -298,6 +302,16 @@ class Article(models.Model):
     )
     created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
     modified_at = models.DateTimeField(_("modified"), auto_now=True)
+    # Who last changed the text (a save in the admin, a restore), not who last took a workflow step.
+    last_edited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("last edited by"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     # The search document (articles.search): folded words, kept current by search.reindex(). The title alone
     # tells title hits from others; the tsvector is filled on PostgreSQL only and GIN-indexed there (by a
@@ -360,18 +374,54 @@ class Article(models.Model):
         if self.published_on:
             self.slug = _unique_slug(Article, self.slug, exclude_pk=self.pk, published_on=self.published_on)
         update_fields = kwargs.get("update_fields")
-        # One transaction, so that no reader ever finds the row without its document.
+        former = getattr(self, "_public_address", None)
+        # One transaction, so that no reader ever finds the row without its document, nor an old address
+        # without its redirect.
         with transaction.atomic(using=kwargs.get("using") or router.db_for_write(Article, instance=self)):
             super().save(*args, **kwargs)
             if update_fields is None or search.ARTICLE_FIELDS & set(update_fields):
                 search.reindex(self)
+            if former is not None and former != (self.published_on, self.slug):
+                address_changed.send(
+                    sender=Article,
+                    article=self,
+                    old_path=article_path(*former),
+                    reason=REPUBLISHED if former[0] != self.published_on else SLUG_CHANGED,
+                )
+        self._remember_address()
 
     def get_absolute_url(self):
+        """The address in the active language."""
         day = self.published_on or timezone.localdate()
         return reverse(
             "articles:detail",
             kwargs={"year": day.year, "month": day.month, "day": day.day, "slug": self.slug},
         )
+
+    def stored_url(self):
+        """The address readers reach the article at as stored, in the active language, or None if they cannot
+        reach it: an admin form may hold a slug that is not saved yet."""
+        address = getattr(self, "_public_address", None)
+        if address is None or not self.is_published:
+            return None
+        day, slug = address
+        return reverse(
+            "articles:detail", kwargs={"year": day.year, "month": day.month, "day": day.day, "slug": slug}
+        )
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        article = super().from_db(db, field_names, values)
+        article._remember_address()
+        return article
+
+    def _remember_address(self):
+        """Note the address readers could reach the article at as stored, if any: a save that moves it tells."""
+        loaded = self.__dict__  # deferred fields are not read: that would cost a query per article
+        if not {"slug", "published_on", "published_at"} <= loaded.keys():
+            return
+        reachable = self.published_at is not None and self.published_at <= timezone.now()
+        self._public_address = (self.published_on, self.slug) if reachable else None
 
     @property
     def is_published(self):
@@ -436,6 +486,15 @@ class Article(models.Model):
         for placement in sorted(inserts):  # placed past the last block: keep them, at the end
             parts.extend(inserts[placement])
         return parts
+
+
+def article_path(day, slug):
+    """The address of the article published on `day` under `slug`, in the default language (no prefix)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return reverse(
+            "articles:detail",
+            kwargs={"year": day.year, "month": day.month, "day": day.day, "slug": slug},
+        )
 
 
 def _unique_slug(model, base, exclude_pk=None, **scope):

@@ -333,6 +333,7 @@ def restore(article, revision, user):
         locked.body = data["body"]
         if data["section"] and Section.objects.filter(pk=data["section"]["id"]).exists():
             locked.section_id = data["section"]["id"]
+        locked.last_edited_by = user
         locked.version += 1
         locked.save()
         locked.tags.set(data["tags"], clear=True)

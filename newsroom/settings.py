@@ -43,11 +43,14 @@ INSTALLED_APPS = [
     "taggit",
     "sections",
     "articles",
+    "redirects",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Outside the page cache: it answers old addresses that the cache would take for the page without them.
+    "redirects.middleware.RedirectMiddleware",
     # Early, so a cached page skips the rest of the stack; after Security so its headers still apply.
     "newsroom.cache.PageCacheMiddleware",
     "newsroom.replicas.PublicReadsMiddleware",
@@ -182,6 +185,11 @@ NEWSROOM = {
     },
     # How long a shareable preview link works (an editor can revoke it sooner).
     "PREVIEW_LINK_HOURS": env.int("PREVIEW_LINK_HOURS", default=48),
+    # Query parameters of an older site that no page here reads (WordPress's ?p=123, ?page_id=, ?cat=): an
+    # address carrying one is looked up among the redirects before its page is served (redirects.middleware).
+    "REDIRECT_QUERY_PARAMETERS": tuple(
+        env.list("REDIRECT_QUERY_PARAMETERS", default=["p", "page_id", "cat", "tag", "m"])
+    ),
 }
 
 # Workflow e-mails: printed to the console in development; production sets EMAIL_URL, e.g.

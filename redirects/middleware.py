@@ -1,0 +1,61 @@
+"""Old addresses answer 301 to where their content is now (redirects.models)."""
+
+from django.conf import settings
+from django.http import HttpResponsePermanentRedirect
+from django.utils import translation
+from django.utils.cache import patch_cache_control
+
+from .models import Redirect
+
+
+class RedirectMiddleware:
+    """Looks an address up only where the site has no page for it (a 404), so a page that is found never waits
+    for it; and before the view only when the address carries a parameter of an older site that no page here
+    reads (settings.NEWSROOM["REDIRECT_QUERY_PARAMETERS"], e.g. WordPress's `?p=123` on the front page).
+
+    It sits outside the page cache, which keys pages without such parameters. The answer is public and
+    cacheable like the pages it stands for.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method not in ("GET", "HEAD"):
+            return self.get_response(request)
+        legacy = settings.NEWSROOM["REDIRECT_QUERY_PARAMETERS"]
+        if legacy and any(name in request.GET for name in legacy):
+            answer = self._answer(request, with_query_only=True)
+            if answer is not None:
+                return answer
+        response = self.get_response(request)
+        if response.status_code == 404:
+            return self._answer(request) or response
+        return response
+
+    def _answer(self, request, with_query_only=False):
+        query = request.META.get("QUERY_STRING", "")
+        language = translation.get_language_from_path(request.path_info) or settings.LANGUAGE_CODE
+        for redirect in Redirect.objects.for_request(
+            request.path_info, query, with_query_only=with_query_only
+        ):
+            url = redirect.destination(language)
+            if url is None:
+                continue  # its article is not online: the old address is as gone as the article
+            if query and "?" not in redirect.old_path and "?" not in url:
+                url = f"{url}?{query}"  # what the reader's link carried (a page number, a campaign tag)
+            return self._public(HttpResponsePermanentRedirect(url))
+        return None
+
+    @staticmethod
+    def _public(response):
+        options = settings.NEWSROOM["PAGE_CACHE"]
+        if options["ENABLED"]:
+            patch_cache_control(
+                response,
+                public=True,
+                max_age=options["BROWSER_SECONDS"],
+                s_maxage=options["CDN_SECONDS"],
+                stale_while_revalidate=options["CDN_STALE_SECONDS"],
+            )
+        return response
