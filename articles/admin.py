@@ -16,6 +16,7 @@ from .models import (
     ArticleByline,
     ArticleTransition,
     Byline,
+    Embed,
     Photo,
     PullQuote,
     Revision,
@@ -49,6 +50,17 @@ class PhotoInline(admin.StackedInline):
         )
 
 
+class EmbedInline(admin.StackedInline):
+    model = Embed
+    extra = 0
+    fields = ["url", "provider_name", "caption", "placement"]
+    readonly_fields = ["provider_name"]
+
+    @admin.display(description=_("provider"))
+    def provider_name(self, embed):
+        return embed.get_provider_display() if embed.pk else "—"
+
+
 class PullQuoteInline(admin.StackedInline):
     model = PullQuote
     extra = 0
@@ -72,7 +84,7 @@ class ArticleAdmin(ArticleWorkflowViews, admin.ModelAdmin):
     search_fields = ["title", "lead", "slug"]
     date_hierarchy = "published_at"
     autocomplete_fields = ["related"]
-    inlines = [ArticleBylineInline, PhotoInline, PullQuoteInline]
+    inlines = [ArticleBylineInline, PhotoInline, EmbedInline, PullQuoteInline]
     actions = ["approve_selected", "publish_selected_now"]
 
     class Media:

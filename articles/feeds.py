@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from sections.models import Section
 
+from . import embeds
 from .models import Article
 from .seo import absolute_url
 
@@ -42,14 +43,20 @@ class LatestArticlesFeed(Feed):
         if section is not None:
             articles = articles.filter(section=section)
         return (
-            articles.for_listing().with_bylines().with_tags().order_by("-published_at", "-pk")[:FEED_LENGTH]
+            articles.for_listing()
+            .with_bylines()
+            .with_tags()
+            .prefetch_related("embeds")
+            .order_by("-published_at", "-pk")[:FEED_LENGTH]
         )
 
     def item_title(self, article):
         return article.title
 
     def item_description(self, article):
-        return article.lead
+        """The lead, then a link to each embedded video or post: a feed reader plays nothing in its place."""
+        links = [f"{_embed_label(embed)}: {embed.url}" for embed in article.embeds.all()]
+        return "\n\n".join([article.lead, *links])
 
     def item_link(self, article):
         return absolute_url(article.get_absolute_url())
@@ -71,6 +78,13 @@ class LatestArticlesFeed(Feed):
         if photo is None or photo.file_size is None:
             return []
         return [Enclosure(absolute_url(photo.image.url), str(photo.file_size), photo.mime_type)]
+
+
+def _embed_label(embed):
+    found = embed.embeddable
+    kind = _("Video") if found.kind == embeds.VIDEO else _("Post")
+    label = f"{kind} ({found.provider_name})"
+    return f"{label} · {embed.caption}" if embed.caption else label
 
 
 class LatestArticlesAtomFeed(LatestArticlesFeed):

@@ -17,7 +17,7 @@ from taggit.models import TagBase, TaggedItemBase
 from newsroom.cache import fragment
 from newsroom.vietnamese import slugify
 
-from . import renditions, search
+from . import embeds, renditions, search
 from .sanitizer import html_to_text, sanitize, split_blocks
 from .signals import REPUBLISHED, SLUG_CHANGED, address_changed
 
@@ -129,6 +129,7 @@ class ArticleQuerySet(models.QuerySet):
             .prefetch_related(
                 models.Prefetch("photos", queryset=Photo.objects.order_by("placement", "position", "pk")),
                 models.Prefetch("pull_quotes", queryset=PullQuote.objects.order_by("placement", "pk")),
+                models.Prefetch("embeds", queryset=Embed.objects.order_by("placement", "pk")),
             )
             .with_tags()
         )
@@ -472,10 +473,12 @@ class Article(models.Model):
         return photos[0] if photos else None
 
     def body_parts(self):
-        """The body's blocks with photos and pull-quotes placed after the block each one names."""
+        """The body's blocks with photos, embeds and pull-quotes placed after the block each one names."""
         inserts = {}
         for photo in self.photos.all():
             inserts.setdefault(photo.placement, []).append(("photo", photo))
+        for embed in self.embeds.all():
+            inserts.setdefault(embed.placement, []).append(("embed", embed))
         for quote in self.pull_quotes.all():
             inserts.setdefault(quote.placement, []).append(("quote", quote))
         blocks = split_blocks(self.body)
@@ -643,6 +646,49 @@ class PullQuote(models.Model):
 
     def __str__(self):
         return f"{self.attribution_name}: {self.text[:60]}"
+
+
+class Embed(models.Model):
+    """A video or a post from a social network (articles.embeds), placed in the body like a photo; readers see a
+    placeholder until they choose to play it."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="embeds")
+    url = models.CharField(
+        _("address"),
+        max_length=500,
+        validators=[embeds.validate],
+        help_text=_(
+            "Paste the address of a YouTube video, a Facebook video or post, a TikTok video or an X (Twitter) "
+            "post, as your browser shows it. Not the embed code."
+        ),
+    )
+    provider = models.CharField(_("provider"), max_length=20, choices=embeds.CHOICES, editable=False)
+    caption = models.CharField(
+        _("caption"),
+        max_length=500,
+        blank=True,
+        help_text=_("What it shows, for readers deciding to play it."),
+    )
+    placement = Placement()
+
+    class Meta:
+        ordering = ["placement", "pk"]
+        verbose_name = _("embedded video or post")
+        verbose_name_plural = _("embedded videos and posts")
+
+    def __str__(self):
+        return self.caption or self.url
+
+    def save(self, *args, **kwargs):
+        # Kept as the provider's own address for it, rebuilt from what was recognised.
+        found = embeds.recognise(self.url)
+        self.url, self.provider = found.url, found.provider
+        self.__dict__.pop("embeddable", None)
+        super().save(*args, **kwargs)
+
+    @cached_property
+    def embeddable(self):
+        return embeds.recognise(self.url)
 
 
 class ArticleTransition(models.Model):

@@ -14,6 +14,8 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
+from .embeds import VIDEO
+
 PUBLISHER_LOGO = ("img/logo.png", 600, 60)
 SHARE_IMAGE = ("img/share.png", 1200, 630)
 
@@ -41,6 +43,21 @@ def publisher():
         "url": absolute_url("/"),
         "logo": {"@type": "ImageObject", "url": absolute_url(static(logo)), "width": width, "height": height},
     }
+
+
+def video_object(embed, article):
+    """schema.org VideoObject for an embedded video: what is known without asking the provider."""
+    found = embed.embeddable
+    data = {
+        "@type": "VideoObject",
+        "name": embed.caption or article.title,
+        "description": embed.caption or article.lead,
+        "embedUrl": found.player_url,
+        "url": found.url,
+    }
+    if found.thumbnail_url:
+        data["thumbnailUrl"] = [found.thumbnail_url]
+    return data
 
 
 def news_article(article, url):
@@ -77,6 +94,11 @@ def news_article(article, url):
                 "caption": photo.caption or photo.alt_text,
             }
         ]
+    videos = [
+        video_object(embed, article) for embed in article.embeds.all() if embed.embeddable.kind == VIDEO
+    ]
+    if videos:
+        data["video"] = videos
     if article.correction_note:
         data["correction"] = {
             "@type": "CorrectionComment",

@@ -19,7 +19,7 @@ from django.views.generic import DateDetailView, DayArchiveView, ListView, Month
 from newsroom.cache import fragment
 from sections.models import Section, navigation
 
-from . import previews, search, workflow
+from . import embeds, previews, search, workflow
 from .forms import ByDateForm, SearchForm
 from .models import Article, Byline, Tag, ids_in_one_query
 
@@ -207,6 +207,17 @@ class ArticleDetailView(PublishedArticleMixin, DateDetailView):
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), **article_page_context(self.object)}
 
+    def render_to_response(self, context, **response_kwargs):
+        return allow_embedded_players(super().render_to_response(context, **response_kwargs), self.object)
+
+
+def allow_embedded_players(response, article):
+    """Let in frames from the players of this article's embeds, and from nowhere else (articles.embeds)."""
+    sources = embeds.frame_sources(article.embeds.all())
+    if sources:
+        response._csp_update = {"frame-src": sources}  # read by django-csp's middleware
+    return response
+
 
 def article_page_context(article):
     """What templates/articles/article_detail.html prints besides the article: the reader's page and previews."""
@@ -287,7 +298,7 @@ def _preview_response(request, article, link=None):
         "preview_link": link,
         "can_edit": link is None and workflow.can_edit(request.user, article),
     }
-    response = render(request, "articles/preview.html", context)
+    response = allow_embedded_players(render(request, "articles/preview.html", context), article)
     # Never cached, never indexed: the page may show what readers may not see yet.
     add_never_cache_headers(response)
     patch_cache_control(response, private=True)

@@ -80,8 +80,8 @@ def test_with_fragments_off_every_render_reads_the_database(client, settings, dj
     title_shown(client, article)
     Article.objects.filter(pk=article.pk).update(title="Bản mới")
     assert "Bản mới" in title_shown(client, article)
-    # every time, a cold render: is it published; the article and its four kinds of parts; the ids around it (none
+    # every time, a cold render: is it published; the article and its five kinds of parts; the ids around it (none
     # here, so no second query for them); the navigation; the update stamp (two). No next scheduled publication
     # is asked: nothing is kept, so nothing needs a time limit.
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         title_shown(client, article)

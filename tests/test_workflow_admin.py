@@ -168,6 +168,8 @@ def test_a_reporter_writes_an_article_and_becomes_its_byline(reporter_client, re
         "byline_links-INITIAL_FORMS": "0",
         "photos-TOTAL_FORMS": "0",
         "photos-INITIAL_FORMS": "0",
+        "embeds-TOTAL_FORMS": "0",
+        "embeds-INITIAL_FORMS": "0",
         "pull_quotes-TOTAL_FORMS": "0",
         "pull_quotes-INITIAL_FORMS": "0",
         "_then": "submit",
@@ -500,6 +502,8 @@ def test_bylines_of_restored_or_created_articles_stay_unique(reporter_client, re
         "byline_links-0-position": "0",
         "photos-TOTAL_FORMS": "0",
         "photos-INITIAL_FORMS": "0",
+        "embeds-TOTAL_FORMS": "0",
+        "embeds-INITIAL_FORMS": "0",
         "pull_quotes-TOTAL_FORMS": "0",
         "pull_quotes-INITIAL_FORMS": "0",
     }

@@ -1,5 +1,5 @@
-"""Load the demo newsroom: sections, people, the reference article, a few hundred everyday articles and a few
-articles at each step of the editorial workflow.
+"""Load the demo newsroom: sections, people, the reference article, a few hundred everyday articles (a few with
+embedded videos and posts) and a few articles at each step of the editorial workflow.
 
 Idempotent: everything is looked up before it is created, so a second run changes nothing. Articles are published
 through articles.workflow like any other (submitted and published by the demo editor), without e-mails.
@@ -17,7 +17,7 @@ from articles import search, workflow
 from articles.demo import images
 from articles.demo.newsroom import BYLINES, SECTIONS, WORKFLOW_ARTICLES, generated_articles
 from articles.demo.reference import OTHER_NEWS_ARTICLE, REFERENCE_ARTICLE
-from articles.models import Article, ArticleByline, Byline, Photo, PullQuote
+from articles.models import Article, ArticleByline, Byline, Embed, Photo, PullQuote
 from articles.roles import ensure_roles
 from sections.models import Section
 
@@ -121,6 +121,8 @@ class Command(BaseCommand):
             ArticleByline.objects.create(article=article, byline=bylines[name], position=position)
         if data.get("pull_quote"):
             PullQuote.objects.create(article=article, **data["pull_quote"])
+        if data.get("embed"):
+            Embed.objects.create(article=article, **data["embed"])
         if data.get("photo"):
             size = (1200, 800) if photo_seed < 100 else (960, 640)
             Photo.objects.create(
