@@ -4,7 +4,7 @@ from django.db.models import Max
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from taggit.models import Tag as UnusedTaggitTag
 
@@ -12,6 +12,7 @@ from . import previews, revisions, workflow
 from .admin_views import ArticleWorkflowViews
 from .forms import CONFLICT_MESSAGE, ArticleAdminForm, BylineForm, PhotoForm
 from .models import (
+    WORDS_PER_MINUTE,
     Article,
     ArticleByline,
     ArticleTransition,
@@ -23,6 +24,7 @@ from .models import (
     Status,
     Tag,
 )
+from .sanitizer import html_to_text, sanitize
 from .templatetags.news import zoned_time
 
 
@@ -89,6 +91,7 @@ class ArticleAdmin(ArticleWorkflowViews, admin.ModelAdmin):
 
     class Media:
         css = {"all": ["css/admin.css"]}
+        js = ["js/article_aids.js"]
 
     # Who sees and edits what.
 
@@ -133,17 +136,49 @@ class ArticleAdmin(ArticleWorkflowViews, admin.ModelAdmin):
         return actions
 
     def get_fieldsets(self, request, obj=None):
-        main = ["title", "slug", "section", "lead", "body"]
+        main = ["title", "slug", "section", "lead", "body", "writing_aids"]
         if obj is not None:
             if self.has_change_permission(request, obj):
                 main.append("opened_version")
             else:
-                main[-1] = "body_text"  # read, not edited: the body as readers see it, not its markup
-        return [(None, {"fields": main}), (_("Topics"), {"fields": ["tags", "related"]})]
+                main[4] = "body_text"  # read, not edited: the body as readers see it, not its markup
+        return [
+            (None, {"fields": main}),
+            (_("Topics"), {"fields": ["tags", "related"]}),
+            (
+                _("Search engines and sharing"),
+                {
+                    "fields": ["seo_title", "seo_description"],
+                    "description": _(
+                        "How the article appears in search results and when shared. Left empty, the title and the "
+                        "lead are used."
+                    ),
+                },
+            ),
+        ]
 
     def get_readonly_fields(self, request, obj=None):
         # The slug stays editable after publication: the old address then leads to the new one (redirects).
-        return ["body_text"]
+        return ["body_text", "writing_aids"]
+
+    @admin.display(description=_("length"))
+    def writing_aids(self, article):
+        """The length and reading time as saved; static/js/article_aids.js updates it while the text is typed."""
+        one = ngettext(
+            "%(words)s word · about %(minutes)s min read", "%(words)s words · about %(minutes)s min read", 1
+        )
+        other = ngettext(
+            "%(words)s word · about %(minutes)s min read", "%(words)s words · about %(minutes)s min read", 2
+        )
+        words = article.word_count
+        shown = (one if words == 1 else other) % {"words": words, "minutes": article.reading_minutes}
+        return format_html(
+            '<output class="writing-aids" data-one="{}" data-other="{}" data-words-per-minute="{}">{}</output>',
+            one,
+            other,
+            WORDS_PER_MINUTE,
+            shown,
+        )
 
     @admin.display(description=_("body"))
     def body_text(self, article):
@@ -156,7 +191,11 @@ class ArticleAdmin(ArticleWorkflowViews, admin.ModelAdmin):
     # Saving: the version check is in ArticleAdminForm.clean, under a row lock held until the transaction ends.
 
     def save_model(self, request, obj, form, change):
-        obj.last_edited_by = request.user
+        # Who last edited the text (the four-eyes rule, who moved an address). Stamped before the save, which may
+        # move the article; a save that changes nothing (a workflow button pressed) edits nothing.
+        form.edited = not change or self._text_changed(form)
+        if form.edited:
+            obj.last_edited_by = request.user
         if change:
             obj.version = form.locked_version + 1
             if self._may_start_review(request, obj):
@@ -165,9 +204,22 @@ class ArticleAdmin(ArticleWorkflowViews, admin.ModelAdmin):
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
 
+    @staticmethod
+    def _text_changed(form):
+        changed = set(form.changed_data) - {"opened_version", "body"}
+        if "body" in form.changed_data:
+            # CKEditor rewrites markup it did not change (line breaks, entities): compare what readers read.
+            before, after = form.initial.get("body") or "", form.cleaned_data.get("body") or ""
+            if html_to_text(sanitize(before)) != html_to_text(sanitize(after)):
+                changed.add("body")
+        return bool(changed)
+
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         article = form.instance
+        if not form.edited and any(formset.has_changed() for formset in formsets):  # a caption, a byline
+            Article.objects.filter(pk=article.pk).update(last_edited_by=request.user)
+            article.last_edited_by = request.user
         if not change:
             self._credit_author(request.user, article)
         saved = revisions.record(article, request.user, Revision.Kind.SAVED)
@@ -204,6 +256,12 @@ class ArticleAdmin(ArticleWorkflowViews, admin.ModelAdmin):
         if name not in workflow.TRANSITIONS:
             return None
         messages.success(request, gettext("Your changes are saved."))
+        try:
+            workflow.check(Article.objects.get(pk=article.pk), name, request.user)
+        except workflow.TransitionNotAllowed as refusal:
+            # The save itself may have changed the answer: whoever just edited the text needs a second pair of eyes.
+            messages.warning(request, str(refusal))
+            return HttpResponseRedirect(reverse("admin:articles_article_change", args=[article.pk]))
         return HttpResponseRedirect(reverse("admin:articles_article_transition", args=[article.pk, name]))
 
     # The change form: the workflow panel, the history, the conflict.

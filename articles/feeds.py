@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from sections.models import Section
 
 from . import embeds
-from .models import Article
+from .models import Article, Correction
 from .seo import absolute_url
 
 FEED_LENGTH = 30
@@ -119,3 +119,56 @@ class SectionFeed(LatestArticlesFeed):
 class SectionAtomFeed(SectionFeed):
     feed_type = Atom1Feed
     url_name = "sections:feed_atom"
+
+
+class CorrectionsFeed(Feed):
+    """Every correction readers are told of, newest first (RSS 2.0): the corrections page as a feed."""
+
+    url_name = "articles:corrections_feed"
+
+    def title(self):
+        return f"{_('Corrections')} · {settings.NEWSROOM['SITE_NAME']}"
+
+    def description(self):
+        return _("What we got wrong, and what we corrected.")
+
+    def subtitle(self):
+        return self.description()
+
+    def link(self):
+        return absolute_url(reverse("articles:corrections"))
+
+    def feed_url(self):
+        return absolute_url(reverse(self.url_name))
+
+    def author_name(self):
+        return settings.NEWSROOM["SITE_NAME"]
+
+    def items(self):
+        return Correction.objects.published().for_listing()[:FEED_LENGTH]
+
+    def item_title(self, correction):
+        return correction.article.title
+
+    def item_description(self, correction):
+        return correction.note
+
+    def item_link(self, correction):
+        return absolute_url(correction.article.get_absolute_url())
+
+    def item_guid(self, correction):
+        # One item per correction: an article corrected twice has two.
+        return f"{self.item_link(correction)}#correction-{correction.pk}"
+
+    item_guid_is_permalink = False
+
+    def item_pubdate(self, correction):
+        return correction.corrected_at
+
+    def item_updateddate(self, correction):
+        return correction.corrected_at
+
+
+class CorrectionsAtomFeed(CorrectionsFeed):
+    feed_type = Atom1Feed
+    url_name = "articles:corrections_feed_atom"

@@ -1,3 +1,4 @@
+import math
 import mimetypes
 import uuid
 
@@ -95,6 +96,8 @@ class TaggedArticle(TaggedItemBase):
 
 
 LISTING_SKIPS = ("body", "search_title", "search_text", "search_vector")
+# Reading speed for "about N minutes": Vietnamese words are syllables, read faster than English words.
+WORDS_PER_MINUTE = 200
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -200,6 +203,19 @@ def site_updated_at():
     return fragment("site-updated-at", _newest_publication_or_correction)
 
 
+def newest_correction_at():
+    """When the newest correction on the corrections page was made (cached per generation), or None."""
+    return fragment(
+        "newest-correction-at",
+        lambda: (
+            Correction.objects.published()
+            .order_by("-corrected_at", "-pk")
+            .values_list("corrected_at", flat=True)
+            .first()
+        ),
+    )
+
+
 def _newest_publication_or_correction():
     """Two index-backed "newest first, take one" queries rather than MAX() over both columns, which scans the table."""
     published = Article.objects.published()
@@ -233,6 +249,24 @@ class Article(models.Model):
         help_text=_("Two or three sentences, plain text, shown in bold above the body and in listings."),
     )
     body = RichTextField(_("body"), blank=True)
+    seo_title = models.CharField(
+        _("title for search engines and sharing"),
+        max_length=110,
+        blank=True,
+        help_text=_(
+            "Shown in the browser's tab, by search engines and on social networks. Left empty, the title is used. "
+            "About 60 characters are shown."
+        ),
+    )
+    seo_description = models.TextField(
+        _("description for search engines and sharing"),
+        max_length=300,
+        blank=True,
+        help_text=_(
+            "The snippet under the title in search results and shared links. Left empty, the lead is used. About "
+            "155 characters are shown."
+        ),
+    )
     # status, published_at, the correction and the routing fields change only through articles.workflow.
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT, editable=False
@@ -261,6 +295,16 @@ class Article(models.Model):
         on_delete=models.SET_NULL,
         related_name="assigned_articles",
         help_text=_("The editor who reviews the article; empty means the whole desk."),
+    )
+    desk = models.ForeignKey(
+        "sections.Section",
+        verbose_name=_("desk"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("The section whose editors review the article; empty means the desk of its own section."),
     )
     review_started_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -362,6 +406,8 @@ class Article(models.Model):
             ("assign_reviewer", "Can assign the editor who reviews an article"),
             ("edit_all_articles", "Can see and edit every article, not only their own"),
             ("share_preview", "Can share preview links with people without an account"),
+            ("publish_own_article", "Can approve and publish articles they wrote or last edited"),
+            ("cover_all_desks", "Can review and publish in every section, whatever their desk"),
         ]
 
     def __str__(self):
@@ -449,6 +495,25 @@ class Article(models.Model):
     @cached_property
     def body_text(self):
         return html_to_text(self.body)
+
+    @property
+    def page_title(self):
+        """The title of the page, for search engines and sharing: the SEO title, or the title."""
+        return self.seo_title or self.title
+
+    @property
+    def page_description(self):
+        """The page's description, for search engines and sharing: the SEO description, or the lead."""
+        return self.seo_description or self.lead
+
+    @cached_property
+    def word_count(self):
+        """Words of the lead and the body, as readers read them."""
+        return len(f"{self.lead} {self.body_text}".split())
+
+    @property
+    def reading_minutes(self):
+        return max(1, math.ceil(self.word_count / WORDS_PER_MINUTE))
 
     @cached_property
     def ordered_bylines(self):
@@ -689,6 +754,55 @@ class Embed(models.Model):
     @cached_property
     def embeddable(self):
         return embeds.recognise(self.url)
+
+
+class CorrectionQuerySet(models.QuerySet):
+    def published(self):
+        """What readers see on the corrections page: corrections with a note, of articles they can read."""
+        return self.exclude(note="").filter(
+            article__status=Status.PUBLISHED, article__published_at__lte=timezone.now()
+        )
+
+    def for_listing(self):
+        """Newest first, with their articles and sections, without the articles' long texts."""
+        return (
+            self.select_related("article__section")
+            .defer(*(f"article__{field}" for field in LISTING_SKIPS))
+            .order_by("-corrected_at", "-pk")
+        )
+
+
+class Correction(models.Model):
+    """One correction of a published article, as readers are told of it; written by articles.workflow.
+
+    The article keeps its latest correction (corrected_at, correction_note) for its own page; these rows keep every
+    one of them, for the corrections page and its feed.
+    """
+
+    article = models.ForeignKey(
+        Article, verbose_name=_("article"), on_delete=models.CASCADE, related_name="corrections"
+    )
+    corrected_at = models.DateTimeField(_("corrected"), default=timezone.now)
+    note = models.TextField(_("correction note"), blank=True)
+    corrected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    objects = CorrectionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-corrected_at", "-pk"]
+        verbose_name = _("correction")
+        verbose_name_plural = _("corrections")
+        indexes = [models.Index(fields=["-corrected_at", "-id"], name="correction_newest")]
+
+    def __str__(self):
+        return f"{self.article_id}: {self.note[:60]}"
 
 
 class ArticleTransition(models.Model):

@@ -39,6 +39,8 @@ FIELDS = [
     ("status", _("Status")),
     ("correction_note", _("Correction note")),
     ("slug", _("Slug")),
+    ("seo_title", _("Title for search engines and sharing")),
+    ("seo_description", _("Description for search engines and sharing")),
 ]
 
 
@@ -52,6 +54,8 @@ def _document(article, *, section, bylines, photos, embedded, quotes, tags, rela
         "slug": article.slug,
         "lead": article.lead,
         "body": sanitize(article.body),
+        "seo_title": article.seo_title,
+        "seo_description": article.seo_description,
         "section": {"id": section.pk, "name": section.name} if section else None,
         "status": article.status,
         "published_at": _iso(article.published_at),
@@ -354,6 +358,9 @@ def restore(article, revision, user):
         locked.title = data["title"]
         locked.lead = data["lead"]
         locked.body = data["body"]
+        # Snapshots from before these fields existed leave them empty: the title and the lead then stand in.
+        locked.seo_title = data.get("seo_title", "")
+        locked.seo_description = data.get("seo_description", "")
         if data["section"] and Section.objects.filter(pk=data["section"]["id"]).exists():
             locked.section_id = data["section"]["id"]
         locked.last_edited_by = user

@@ -1,4 +1,4 @@
-"""The newsroom's roles: Django groups holding real permissions.
+"""The newsroom's roles: Django groups holding real permissions (reporters, editors, chief editors).
 
 The data migration creates them; load_demo and the tests call ensure_roles again, because a database flush (as
 between transactional tests) keeps the permissions but drops the groups.
@@ -42,6 +42,13 @@ ROLES = {
         "sections.section": EDIT,
         "redirects.redirect": EDIT,
     },
+}
+# A chief editor is an editor who may also approve and publish their own work (the four-eyes rule does not bind
+# them), works on every section's desk, and decides who sits on which desk.
+ROLES["Chief editors"] = {
+    **ROLES["Editors"],
+    "articles.article": [*ROLES["Editors"]["articles.article"], "publish_own_article", "cover_all_desks"],
+    "sections.section": [*ROLES["Editors"]["sections.section"], "assign_desk"],
 }
 
 

@@ -71,7 +71,7 @@ def news_article(article, url):
         "url": url,
         # Search engines cut headlines after 110 characters; cut on a word, visibly.
         "headline": Truncator(article.title).chars(110),
-        "description": article.lead,
+        "description": article.page_description,
         "datePublished": published.isoformat(),
         "dateModified": modified.isoformat(),
         "author": [

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from sections.models import Section
 
-from .models import Article, site_updated_at
+from .models import Article, newest_correction_at, site_updated_at
 from .seo import absolute_url
 
 
@@ -29,14 +29,16 @@ class PublicSitemap(Sitemap):
 
 
 class FrontPageSitemap(PublicSitemap):
+    """The front page and the corrections page."""
+
     def items(self):
-        return ["articles:home"]
+        return ["articles:home", "articles:corrections"]
 
     def location(self, name):
         return reverse(name)
 
     def lastmod(self, name):
-        return site_updated_at()
+        return site_updated_at() if name == "articles:home" else newest_correction_at()
 
 
 class SectionSitemap(PublicSitemap):

@@ -21,7 +21,7 @@ from sections.models import Section, navigation
 
 from . import embeds, previews, search, workflow
 from .forms import ByDateForm, SearchForm
-from .models import Article, Byline, Tag, ids_in_one_query
+from .models import Article, Byline, Correction, Tag, ids_in_one_query
 
 SLUG = re.compile(r"[-a-zA-Z0-9_]+")
 
@@ -460,4 +460,21 @@ class SearchView(ArticleListView):
             searched=self.searched,
             extra_query=urlencode({name: value for name, value in self.form.data.items() if value}),
         )
+        return context
+
+
+class CorrectionsView(ListView):
+    """`/dinh-chinh/`: every correction of a published article that tells readers what was wrong, newest first."""
+
+    template_name = "articles/corrections.html"
+    context_object_name = "corrections"
+    paginate_by = 20
+    paginator_class = CappedPaginator
+
+    def get_queryset(self):
+        return Correction.objects.published().for_listing()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["page_range"] = page_range(context["page_obj"])
         return context

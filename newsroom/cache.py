@@ -259,10 +259,32 @@ class PageCacheMiddleware:
 
 def connect_invalidation():
     """Bump the generation whenever anything a public page prints changes."""
-    from articles.models import Article, ArticleByline, Byline, Embed, Photo, PullQuote, Tag, TaggedArticle
+    from articles.models import (
+        Article,
+        ArticleByline,
+        Byline,
+        Correction,
+        Embed,
+        Photo,
+        PullQuote,
+        Tag,
+        TaggedArticle,
+    )
     from sections.models import Section
 
-    for model in (Article, ArticleByline, Byline, Embed, Photo, PullQuote, Tag, TaggedArticle, Section):
+    models = (
+        Article,
+        ArticleByline,
+        Byline,
+        Correction,
+        Embed,
+        Photo,
+        PullQuote,
+        Tag,
+        TaggedArticle,
+        Section,
+    )
+    for model in models:
         post_save.connect(bump_generation, sender=model, dispatch_uid=f"page-cache-save-{model.__name__}")
         post_delete.connect(bump_generation, sender=model, dispatch_uid=f"page-cache-delete-{model.__name__}")
     m2m_changed.connect(bump_generation, sender=Article.related.through, dispatch_uid="page-cache-related")

@@ -185,6 +185,13 @@ NEWSROOM = {
     },
     # How long a shareable preview link works (an editor can revoke it sooner).
     "PREVIEW_LINK_HOURS": env.int("PREVIEW_LINK_HOURS", default=48),
+    # The desk's rules (articles/workflow.py). Four eyes: nobody approves or publishes what they wrote or last
+    # edited, unless they hold "publish own work" (chief editors); off for a one-person desk.
+    "FOUR_EYES": env.bool("FOUR_EYES", default=True),
+    # Items of the pre-publish checklist that block publishing (the others only warn): photo, lead, tags, section.
+    "PUBLISH_CHECKLIST_REQUIRED": tuple(env.list("PUBLISH_CHECKLIST_REQUIRED", default=[])),
+    # A lead's length in characters that the checklist accepts.
+    "LEAD_LENGTH": (env.int("LEAD_MIN_CHARACTERS", default=80), env.int("LEAD_MAX_CHARACTERS", default=400)),
     # Query parameters of an older site that no page here reads (WordPress's ?p=123, ?page_id=, ?cat=): an
     # address carrying one is looked up among the redirects before its page is served (redirects.middleware).
     "REDIRECT_QUERY_PARAMETERS": tuple(

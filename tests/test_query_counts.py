@@ -8,6 +8,8 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from articles.models import Correction
+
 from .factories import make_article, make_byline, make_embed, make_photo, make_section, uploaded_image
 
 pytestmark = pytest.mark.django_db
@@ -54,11 +56,16 @@ PAGES = {
     "sitemap sections": ("/sitemap-sections.xml", 2),
     # the count for the paginator; the articles of the last 48 hours
     "news sitemap": ("/news-sitemap.xml", 2),
+    # the capped count; the page of corrections with their articles and sections
+    "corrections": ("/dinh-chinh/", 2 + CHROME + LATEST),
+    # the corrections with their articles
+    "corrections rss": ("/dinh-chinh/feed/", 1),
 }
 
 
 def newsroom(count):
-    """`count` articles of the last hours in two sections, each with two bylines, two tags, a photo and a video."""
+    """`count` articles of the last hours in two sections, each with two bylines, two tags, a photo, a video and a
+    correction."""
     here, elsewhere = make_section(slug="dia-phuong"), make_section(slug="kinh-te")
     reporter, photographer = make_byline(name="Lê Tùng", slug="le-tung"), make_byline()
     start = timezone.now() - datetime.timedelta(minutes=5)
@@ -72,6 +79,7 @@ def newsroom(count):
         )
         make_photo(article, is_lead=True, image=uploaded_image(width=400, height=300))
         make_embed(article, url=f"https://www.youtube.com/watch?v=M7lc1UVf-V{number % 10}")
+        Correction.objects.create(article=article, note=f"Đính chính số {number}.")
         articles.append(article)
     articles[0].related.add(*articles[1:4])
     return articles
