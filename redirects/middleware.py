@@ -1,7 +1,7 @@
 """Old addresses answer 301 to where their content is now (redirects.models)."""
 
 from django.conf import settings
-from django.http import HttpResponsePermanentRedirect
+from django.http import Http404, HttpResponsePermanentRedirect
 from django.utils import translation
 from django.utils.cache import patch_cache_control
 
@@ -10,8 +10,9 @@ from .models import Redirect
 
 class RedirectMiddleware:
     """Looks an address up only where the site has no page for it (a 404), so a page that is found never waits
-    for it; and before the view only when the address carries a parameter of an older site that no page here
-    reads (settings.NEWSROOM["REDIRECT_QUERY_PARAMETERS"], e.g. WordPress's `?p=123` on the front page).
+    for it: when a view finds nothing (an article's former address), before the 404 page is rendered; when no route
+    matches, once it is. Before the view only when the address carries a parameter of an older site that no page
+    here reads (settings.NEWSROOM["REDIRECT_QUERY_PARAMETERS"], e.g. WordPress's `?p=123` on the front page).
 
     It sits outside the page cache, which keys pages without such parameters. The answer is public and
     cacheable like the pages it stands for.
@@ -29,9 +30,16 @@ class RedirectMiddleware:
             if answer is not None:
                 return answer
         response = self.get_response(request)
-        if response.status_code == 404:
+        if response.status_code == 404 and not getattr(request, "_redirect_asked", False):
             return self._answer(request) or response
         return response
+
+    def process_exception(self, request, exception):
+        """A view found nothing (an article's former address, most often): answer before a 404 page is rendered."""
+        if isinstance(exception, Http404) and request.method in ("GET", "HEAD"):
+            request._redirect_asked = True
+            return self._answer(request)
+        return None
 
     def _answer(self, request, with_query_only=False):
         query = request.META.get("QUERY_STRING", "")

@@ -157,6 +157,7 @@ class RedirectQuerySet(models.QuerySet):
         found = {
             redirect.old_path: redirect
             for redirect in self.filter(old_path__in=keys)
+            .order_by()  # at most three rows: no sort
             .select_related("article")
             .only(
                 "old_path",

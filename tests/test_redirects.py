@@ -244,6 +244,22 @@ def test_the_redirect_is_public_and_cacheable_like_the_pages(client):
     assert not response.cookies
 
 
+def test_an_articles_former_address_answers_before_any_404_page_is_rendered(
+    client, editor_client, admin_form
+):
+    article = make_article(title="Nhanh", published_at=DAY_ONE)
+    old = article.get_absolute_url()
+    data = admin_form(editor_client.get(change_url(article)))
+    editor_client.post(change_url(article), {**data, "slug": "nhanh-hon"})
+    client.get(old)  # fills the chrome's fragments
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(old)
+    assert response.status_code == 301
+    assert [template.name for template in response.templates] == []  # no 404 page rendered and thrown away
+    # is an article published there (none); the redirect with its article
+    assert len(queries) == 2
+
+
 def test_the_old_path_is_unique_and_indexed():
     field = Redirect._meta.get_field("old_path")
     assert field.unique  # the unique constraint is the index the lookup uses
