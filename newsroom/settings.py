@@ -304,8 +304,10 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
 # Content-Security-Policy (django-csp): same-origin resources only, no inline script or style, no eval, no plugins,
-# no framing. Readers' pages run no script of ours at all, so anything the sanitizer ever missed in a body still
-# cannot run. The admin lives under the same policy, except the pages that carry CKEditor 4 (below).
+# no framing, no frames. Readers' pages run no inline script at all, so anything the sanitizer ever missed in a body
+# still cannot run; articles with embedded videos load one file of ours (static/js/embeds.js) and add a frame-src
+# for exactly their players (articles.views.allow_embedded_players). The admin lives under the same policy, except
+# the pages that carry CKEditor 4 (below).
 _asset_origins = [
     f"{parts.scheme}://{parts.netloc}"
     for parts in (urlsplit(STATIC_URL), urlsplit(MEDIA_URL))
