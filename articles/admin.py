@@ -6,7 +6,7 @@ from django.db.models import Max
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from taggit.models import Tag as UnusedTaggitTag
 
@@ -14,10 +14,12 @@ from . import notifications, previews, renditions, revisions, workflow
 from .admin_views import ArticleWorkflowViews
 from .forms import CONFLICT_MESSAGE, RELATED_NOT_VISIBLE, ArticleAdminForm, BylineForm, PhotoForm
 from .models import (
+    WORDS_PER_MINUTE,
     Article,
     ArticleByline,
     ArticleTransition,
     Byline,
+    Embed,
     OutgoingEmail,
     Photo,
     PullQuote,
@@ -26,6 +28,7 @@ from .models import (
     Tag,
 )
 from .people import PersonFilter, display_name
+from .sanitizer import html_to_text, sanitize
 from .templatetags.news import zoned_time
 
 logger = logging.getLogger(__name__)
@@ -53,6 +56,17 @@ class PhotoInline(admin.StackedInline):
         return format_html(
             '<img class="photo-preview" src="{}" alt="{}" width="240">', photo.image.url, photo.alt_text
         )
+
+
+class EmbedInline(admin.StackedInline):
+    model = Embed
+    extra = 0
+    fields = ["url", "provider_name", "caption", "placement"]
+    readonly_fields = ["provider_name"]
+
+    @admin.display(description=_("provider"))
+    def provider_name(self, embed):
+        return embed.get_provider_display() if embed.pk else "—"
 
 
 class PullQuoteInline(admin.StackedInline):
@@ -93,11 +107,12 @@ class ArticleAdmin(MediaStorageFailureMixin, ArticleWorkflowViews, admin.ModelAd
     search_fields = ["title", "lead", "slug"]
     date_hierarchy = "published_at"
     autocomplete_fields = ["related"]
-    inlines = [ArticleBylineInline, PhotoInline, PullQuoteInline]
+    inlines = [ArticleBylineInline, PhotoInline, EmbedInline, PullQuoteInline]
     actions = ["approve_selected", "publish_selected_now"]
 
     class Media:
         css = {"all": ["css/admin.css"]}
+        js = ["js/article_aids.js"]
 
     # Who sees and edits what.
 
@@ -142,17 +157,30 @@ class ArticleAdmin(MediaStorageFailureMixin, ArticleWorkflowViews, admin.ModelAd
         return actions
 
     def get_fieldsets(self, request, obj=None):
-        main = ["title", "slug", "section", "lead", "body"]
+        main = ["title", "slug", "section", "lead", "body", "writing_aids"]
         topics = ["tags", "related"]
         if obj is not None:
             if self.has_change_permission(request, obj):
                 main.append("opened_version")
             else:
-                main[-1] = "body_text"  # read, not edited: the body as readers see it, not its markup
+                main[4] = "body_text"  # read, not edited: the body as readers see it, not its markup
                 topics[-1] = "related_titles"
                 # Django's read-only field would print every linked title, a colleague's draft included.
                 obj.related_for_viewer = workflow.visible_articles(request.user, obj.related.all())
-        return [(None, {"fields": main}), (_("Topics"), {"fields": topics})]
+        return [
+            (None, {"fields": main}),
+            (_("Topics"), {"fields": topics}),
+            (
+                _("Search engines and sharing"),
+                {
+                    "fields": ["seo_title", "seo_description"],
+                    "description": _(
+                        "How the article appears in search results and when shared. Left empty, the title and the "
+                        "lead are used."
+                    ),
+                },
+            ),
+        ]
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "related":
@@ -162,10 +190,27 @@ class ArticleAdmin(MediaStorageFailureMixin, ArticleWorkflowViews, admin.ModelAd
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def get_readonly_fields(self, request, obj=None):
-        readonly = ["body_text", "related_titles"]
-        if obj is not None and obj.published_on:
-            readonly.append("slug")  # part of the published address: readers' links must not break
-        return readonly
+        # The slug stays editable after publication: the old address then leads to the new one (redirects).
+        return ["body_text", "writing_aids", "related_titles"]
+
+    @admin.display(description=_("length"))
+    def writing_aids(self, article):
+        """The length and reading time as saved; static/js/article_aids.js updates it while the text is typed."""
+        one = ngettext(
+            "%(words)s word · about %(minutes)s min read", "%(words)s words · about %(minutes)s min read", 1
+        )
+        other = ngettext(
+            "%(words)s word · about %(minutes)s min read", "%(words)s words · about %(minutes)s min read", 2
+        )
+        words = article.word_count
+        shown = (one if words == 1 else other) % {"words": words, "minutes": article.reading_minutes}
+        return format_html(
+            '<output class="writing-aids" data-one="{}" data-other="{}" data-words-per-minute="{}">{}</output>',
+            one,
+            other,
+            WORDS_PER_MINUTE,
+            shown,
+        )
 
     @admin.display(description=_("body"))
     def body_text(self, article):
@@ -178,11 +223,16 @@ class ArticleAdmin(MediaStorageFailureMixin, ArticleWorkflowViews, admin.ModelAd
 
     def view_on_site(self, article):
         """The public page once readers can see it; before that the Preview link is the way to look."""
-        return article.get_absolute_url() if article.is_published else None
+        return article.stored_url()
 
     # Saving: the version check is in ArticleAdminForm.clean, under a row lock held until the transaction ends.
 
     def save_model(self, request, obj, form, change):
+        # Who last edited the text (the four-eyes rule, who moved an address). Stamped before the save, which may
+        # move the article; a save that changes nothing (a workflow button pressed) edits nothing.
+        form.edited = not change or self._text_changed(form)
+        if form.edited:
+            obj.last_edited_by = request.user
         if change:
             obj.version = form.locked_version + 1
             if self._may_start_review(request, obj):
@@ -191,9 +241,22 @@ class ArticleAdmin(MediaStorageFailureMixin, ArticleWorkflowViews, admin.ModelAd
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
 
+    @staticmethod
+    def _text_changed(form):
+        changed = set(form.changed_data) - {"opened_version", "body"}
+        if "body" in form.changed_data:
+            # CKEditor rewrites markup it did not change (line breaks, entities): compare what readers read.
+            before, after = form.initial.get("body") or "", form.cleaned_data.get("body") or ""
+            if html_to_text(sanitize(before)) != html_to_text(sanitize(after)):
+                changed.add("body")
+        return bool(changed)
+
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         article = form.instance
+        if not form.edited and any(formset.has_changed() for formset in formsets):  # a caption, a byline
+            Article.objects.filter(pk=article.pk).update(last_edited_by=request.user)
+            article.last_edited_by = request.user
         if not change:
             self._credit_author(request.user, article)
         current = revisions.snapshot(article)
@@ -231,6 +294,12 @@ class ArticleAdmin(MediaStorageFailureMixin, ArticleWorkflowViews, admin.ModelAd
         if name not in workflow.TRANSITIONS:
             return None
         messages.success(request, gettext("Your changes are saved."))
+        try:
+            workflow.check(Article.objects.get(pk=article.pk), name, request.user)
+        except workflow.TransitionNotAllowed as refusal:
+            # The save itself may have changed the answer: whoever just edited the text needs a second pair of eyes.
+            messages.warning(request, str(refusal))
+            return HttpResponseRedirect(reverse("admin:articles_article_change", args=[article.pk]))
         return HttpResponseRedirect(reverse("admin:articles_article_transition", args=[article.pk, name]))
 
     # The change form: the workflow panel, the history, the conflict.

@@ -126,11 +126,14 @@ class ArticleWorkflowViews:
             else:
                 messages.success(request, self._done_message(article, transition))
                 return HttpResponseRedirect(self._change_url(article))
+        checklist = workflow.checklist(article) if transition.checklist else []
         return self._page(
             request,
             article,
             "transition.html",
             f"{transition.label}: {article.title}",
+            checklist=checklist,
+            blocked=any(item.required and not item.passed for item in checklist),
             transition=transition,
             target_status=transition.to_state(article),
             target_state=Status(transition.to_state(article)).label,

@@ -14,6 +14,8 @@ them in its `Surrogate-Key` and `xkey` headers (docs/deploy.md lists them for op
 | `any` | anything readers can see in any published article: search results, the sitemaps' dates, the update stamp |
 | `nav` | the sections menu: which sections, their names and order |
 | `sched` | what scheduled articles will change when they come out (pagecache.fragments) |
+| `corr` | the corrections readers are told of: the corrections page and its feeds |
+| `redir` | the old addresses that redirect (redirects.models): every cached 301, and every cached 404 |
 
 Pages name list keys themselves (`pagecache.context.depends_on`); instances name themselves as they are loaded
 (`register` below). Edits are turned into keys by the signal receivers at the end of this module, from the state
@@ -32,10 +34,23 @@ from pagecache.fragments import SCHEDULE, register_schedule
 from pagecache.journal import invalidate
 from sections.models import NAV, Section
 
-from .models import Article, ArticleByline, Byline, Photo, PullQuote, Status, Tag, TaggedArticle
+from .models import (
+    Article,
+    ArticleByline,
+    Byline,
+    Correction,
+    Embed,
+    Photo,
+    PullQuote,
+    Status,
+    Tag,
+    TaggedArticle,
+)
 
 ALL = "all"
 ANY = "any"
+CORRECTIONS = "corr"
+REDIRECTS = "redir"
 
 
 def article(pk):
@@ -134,6 +149,7 @@ def register_instances():
     register(Tag, lambda instance: {tag(instance.pk)})
     register(Photo, _part_of("article_id"))
     register(PullQuote, _part_of("article_id"))
+    register(Embed, _part_of("article_id"))
     register(ArticleByline, _part_of("article_id"))
     register(TaggedArticle, _part_of("content_object_id"))
 
@@ -183,7 +199,16 @@ def membership(state, byline_ids=(), tag_ids=()):
 
 # What an article's page and cards print, besides where it is listed: a change to one of these on a published
 # article makes its own key stale.
-CONTENT_FIELDS = ("title", "slug", "lead", "body", "corrected_at", "correction_note")
+CONTENT_FIELDS = (
+    "title",
+    "slug",
+    "lead",
+    "body",
+    "corrected_at",
+    "correction_note",
+    "seo_title",
+    "seo_description",
+)
 STATE_FIELDS = ("status", "published_at", "published_on", "section_id")
 
 
@@ -258,6 +283,7 @@ def _article_deleted(sender, instance, **kwargs):
 PARTS = {
     Photo: ("article_id", None),
     PullQuote: ("article_id", None),
+    Embed: ("article_id", None),
     ArticleByline: ("article_id", ("byline_id", byline_list)),
     TaggedArticle: ("content_object_id", ("tag_id", tag_list)),
 }
@@ -303,6 +329,13 @@ def _related_changed(sender, instance, action, reverse, pk_set, **kwargs):
         if _visible(row, now)
     ]
     invalidate({article(pk) for pk in shown}, reason="related articles", using=kwargs.get("using"))
+
+
+def _correction_changed(sender, instance, **kwargs):
+    """A correction readers are told of was written or removed: the corrections page and its feeds."""
+    invalidate(
+        {CORRECTIONS}, reason=f"correction of article {instance.article_id}", using=kwargs.get("using")
+    )
 
 
 # Sections, bylines and tags: their own fields, wherever they are printed.
@@ -359,6 +392,8 @@ def connect():
         post_save.connect(_part_changed, sender=model, dispatch_uid=f"cachekeys-part-{model.__name__}")
         post_delete.connect(_part_changed, sender=model, dispatch_uid=f"cachekeys-part-del-{model.__name__}")
     m2m_changed.connect(_related_changed, sender=Article.related.through, dispatch_uid="cachekeys-related")
+    post_save.connect(_correction_changed, sender=Correction, dispatch_uid="cachekeys-correction")
+    post_delete.connect(_correction_changed, sender=Correction, dispatch_uid="cachekeys-correction-delete")
     for model in PUBLIC_FIELDS:
         pre_save.connect(_named_pre_save, sender=model, dispatch_uid=f"cachekeys-named-pre-{model.__name__}")
         post_save.connect(_named_saved, sender=model, dispatch_uid=f"cachekeys-named-{model.__name__}")

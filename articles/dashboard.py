@@ -32,18 +32,23 @@ def _last_step(value):
 
 
 def dashboard(user, limit=LIMIT):
-    """The queues this user works from, newest-first or oldest-first as each one is worked through."""
+    """The queues this user works from, newest-first or oldest-first as each one is worked through.
+
+    An editor on a desk sees the review, approval, schedule and publication queues of their desk only; their own
+    drafts and what was sent back to them wherever it is.
+    """
     now = timezone.now()
     visible = workflow.visible_articles(user).select_related("section", "assigned_editor", "created_by")
     mine = Q(workflow.authored_by(user))
     reviews = user.has_perm(workflow.REVIEW)
+    desk = (workflow.desk_filter(user) if reviews else None) or Q()
     scheduled = Q(status=Status.PUBLISHED, published_at__gt=now)
     totals = visible.order_by().aggregate(
         drafts=Count("pk", filter=mine & Q(status=Status.DRAFT)),
-        in_review=Count("pk", filter=Q(status=Status.IN_REVIEW)),
+        in_review=Count("pk", filter=desk & Q(status=Status.IN_REVIEW)),
         assigned=Count("pk", filter=Q(status=Status.IN_REVIEW, assigned_editor=user)),
-        approved=Count("pk", filter=Q(status=Status.APPROVED)),
-        scheduled=Count("pk", filter=scheduled),
+        approved=Count("pk", filter=desk & Q(status=Status.APPROVED)),
+        scheduled=Count("pk", filter=desk & scheduled),
     )
     drafts = visible.filter(mine, status=Status.DRAFT)
     sent_back = (
@@ -57,6 +62,7 @@ def dashboard(user, limit=LIMIT):
         .order_by("-last_at")
     )
     in_review = visible.filter(status=Status.IN_REVIEW).order_by("status_changed_at", "pk")
+    desk_articles = visible.filter(desk)
     own = [
         Queue(
             "sent_back",
@@ -79,7 +85,7 @@ def dashboard(user, limit=LIMIT):
         Queue(
             "in_review",
             _("Waiting for review") if reviews else _("My articles in review"),
-            list(in_review[:limit]),
+            list(in_review.filter(desk)[:limit]),
             totals["in_review"],
             _("submitted"),
             _("Nothing is waiting for review."),
@@ -100,7 +106,7 @@ def dashboard(user, limit=LIMIT):
         Queue(
             "approved",
             _("Approved, waiting to be published"),
-            list(visible.filter(status=Status.APPROVED).order_by("status_changed_at", "pk")[:limit]),
+            list(desk_articles.filter(status=Status.APPROVED).order_by("status_changed_at", "pk")[:limit]),
             totals["approved"],
             _("approved"),
             _("No approved article is waiting."),
@@ -108,7 +114,7 @@ def dashboard(user, limit=LIMIT):
         Queue(
             "scheduled",
             _("Scheduled"),
-            list(visible.filter(scheduled).order_by("published_at", "pk")[:limit]),
+            list(desk_articles.filter(scheduled).order_by("published_at", "pk")[:limit]),
             totals["scheduled"],
             _("appears"),
             _("Nothing is scheduled."),
@@ -117,9 +123,9 @@ def dashboard(user, limit=LIMIT):
             "published",
             _("Recently published"),
             list(
-                visible.filter(status=Status.PUBLISHED, published_at__lte=now).order_by("-published_at")[
-                    :limit
-                ]
+                desk_articles.filter(status=Status.PUBLISHED, published_at__lte=now).order_by(
+                    "-published_at"
+                )[:limit]
             ),
             None,
             _("published"),

@@ -16,8 +16,8 @@ from pagecache.context import depends_on
 from pagecache.middleware import Policy
 from sections.models import Section
 
-from . import cachekeys
-from .models import Article
+from . import cachekeys, embeds
+from .models import Article, Correction
 from .seo import absolute_url
 
 FEED_LENGTH = 30
@@ -80,14 +80,20 @@ class LatestArticlesFeed(Feed):
         if section is not None:
             articles = articles.filter(section=section)
         return (
-            articles.for_listing().with_bylines().with_tags().order_by("-published_at", "-pk")[:FEED_LENGTH]
+            articles.for_listing()
+            .with_bylines()
+            .with_tags()
+            .prefetch_related("embeds")
+            .order_by("-published_at", "-pk")[:FEED_LENGTH]
         )
 
     def item_title(self, article):
         return article.title
 
     def item_description(self, article):
-        return article.lead
+        """The lead, then a link to each embedded video or post: a feed reader plays nothing in its place."""
+        links = [f"{_embed_label(embed)}: {embed.url}" for embed in article.embeds.all()]
+        return "\n\n".join([article.lead, *links])
 
     def item_link(self, article):
         return absolute_url(article.get_absolute_url())
@@ -109,6 +115,13 @@ class LatestArticlesFeed(Feed):
         if photo is None or photo.file_size is None:
             return []
         return [Enclosure(absolute_url(photo.image.url), str(photo.file_size), photo.mime_type)]
+
+
+def _embed_label(embed):
+    found = embed.embeddable
+    kind = _("Video") if found.kind == embeds.VIDEO else _("Post")
+    label = f"{kind} ({found.provider_name})"
+    return f"{label} · {embed.caption}" if embed.caption else label
 
 
 class LatestArticlesAtomFeed(LatestArticlesFeed):
@@ -143,3 +156,58 @@ class SectionFeed(LatestArticlesFeed):
 class SectionAtomFeed(SectionFeed):
     feed_type = PlainTextAtom
     url_name = "sections:feed_atom"
+
+
+class CorrectionsFeed(Feed):
+    """Every correction readers are told of, newest first (RSS 2.0): the corrections page as a feed."""
+
+    url_name = "articles:corrections_feed"
+    pagecache = Policy()
+
+    def title(self):
+        return f"{_('Corrections')} · {settings.NEWSROOM['SITE_NAME']}"
+
+    def description(self):
+        return _("What we got wrong, and what we corrected.")
+
+    def subtitle(self):
+        return self.description()
+
+    def link(self):
+        return absolute_url(reverse("articles:corrections"))
+
+    def feed_url(self):
+        return absolute_url(reverse(self.url_name))
+
+    def author_name(self):
+        return settings.NEWSROOM["SITE_NAME"]
+
+    def items(self):
+        depends_on(cachekeys.CORRECTIONS, cachekeys.ALL)
+        return Correction.objects.published().for_listing()[:FEED_LENGTH]
+
+    def item_title(self, correction):
+        return correction.article.title
+
+    def item_description(self, correction):
+        return correction.note
+
+    def item_link(self, correction):
+        return absolute_url(correction.article.get_absolute_url())
+
+    def item_guid(self, correction):
+        # One item per correction: an article corrected twice has two.
+        return f"{self.item_link(correction)}#correction-{correction.pk}"
+
+    item_guid_is_permalink = False
+
+    def item_pubdate(self, correction):
+        return correction.corrected_at
+
+    def item_updateddate(self, correction):
+        return correction.corrected_at
+
+
+class CorrectionsAtomFeed(CorrectionsFeed):
+    feed_type = Atom1Feed
+    url_name = "articles:corrections_feed_atom"

@@ -92,6 +92,8 @@ WORKFLOW_FIELDS = frozenset(
         "corrected_at",
         "correction_note",
         "assigned_editor",
+        "desk",
+        "last_edited_by",
         "review_started_by",
         "status_changed_at",
         "status_changed_by",
@@ -139,8 +141,19 @@ class ArticleAdminForm(forms.ModelForm):
 
     class Meta:
         model = Article
-        fields = ["title", "slug", "section", "lead", "body", "tags", "related"]
+        fields = [
+            "title",
+            "slug",
+            "section",
+            "lead",
+            "body",
+            "seo_title",
+            "seo_description",
+            "tags",
+            "related",
+        ]
         field_classes = {"tags": OrderedTagField}
+        widgets = {"seo_description": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -149,6 +162,13 @@ class ArticleAdminForm(forms.ModelForm):
         if self.instance.pk:
             self.fields["opened_version"].initial = self.instance.version
             self.initial["tags"] = self.instance.ordered_tags  # taggit's own initial has no order
+        # Empty means the title and the lead: show them there (static/js/article_aids.js keeps them current).
+        for name, fallback in (("seo_title", "title"), ("seo_description", "lead")):
+            if name in self.fields:
+                self.fields[name].widget.attrs.update(
+                    placeholder=getattr(self.instance, fallback, "") or "",
+                    **{"data-falls-back-to": f"id_{fallback}"},
+                )
 
     def clean_tags(self):
         names = self.cleaned_data["tags"]
@@ -220,6 +240,15 @@ class TransitionForm(forms.Form):
     def __init__(self, transition, article, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.transition = transition
+        if transition.takes_desk:
+            self.fields["desk"] = forms.ModelChoiceField(
+                label=_("Desk to review it"),
+                queryset=Section.objects.active(),
+                required=False,
+                empty_label=_("The desk of its section (%(section)s)") % {"section": article.section.name},
+                initial=article.desk_id,
+                help_text=_("Send the article to another section's desk when its editors should review it."),
+            )
         if transition.takes_editor:
             self.fields["editor"] = forms.ModelChoiceField(
                 label=_("Editor to review it"),
@@ -258,6 +287,7 @@ class TransitionForm(forms.Form):
             "editor": self.cleaned_data.get("editor"),
             "when": self.cleaned_data.get("when"),
             "note": self.cleaned_data.get("note", ""),
+            "desk": self.cleaned_data.get("desk"),
         }
 
 

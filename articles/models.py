@@ -1,3 +1,4 @@
+import math
 import mimetypes
 import uuid
 
@@ -7,7 +8,7 @@ from django.contrib.postgres.search import SearchVectorField
 from django.db import connections, models, router, transaction
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.functional import cached_property
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -19,8 +20,9 @@ from newsroom.text import single_line
 from newsroom.vietnamese import slugify
 from pagecache.fragments import fragment
 
-from . import renditions, search
+from . import embeds, renditions, search
 from .sanitizer import html_to_text, sanitize, split_blocks
+from .signals import REPUBLISHED, SLUG_CHANGED, address_changed
 from .tagging import OrderedTags
 
 
@@ -110,6 +112,8 @@ class TaggedArticle(TaggedItemBase):
 
 
 LISTING_SKIPS = ("body", "search_title", "search_text", "search_vector")
+# Reading speed for "about N minutes": Vietnamese words are syllables, read faster than English words.
+WORDS_PER_MINUTE = 200
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -144,6 +148,7 @@ class ArticleQuerySet(models.QuerySet):
             .prefetch_related(
                 models.Prefetch("photos", queryset=Photo.objects.order_by("placement", "position", "pk")),
                 models.Prefetch("pull_quotes", queryset=PullQuote.objects.order_by("placement", "pk")),
+                models.Prefetch("embeds", queryset=Embed.objects.order_by("placement", "pk")),
             )
             .with_tags()
         )
@@ -215,6 +220,19 @@ def site_updated_at():
     return fragment("site-updated-at", _newest_publication_or_correction, keys=("all", "any"))
 
 
+def newest_correction_at():
+    """When the newest correction on the corrections page was made (cached per generation), or None."""
+    return fragment(
+        "newest-correction-at",
+        lambda: (
+            Correction.objects.published()
+            .order_by("-corrected_at", "-pk")
+            .values_list("corrected_at", flat=True)
+            .first()
+        ),
+    )
+
+
 def _newest_publication_or_correction():
     """Two index-backed "newest first, take one" queries rather than MAX() over both columns, which scans the table."""
     published = Article.objects.published()
@@ -235,7 +253,10 @@ class Article(models.Model):
         _("slug"),
         max_length=200,
         blank=True,
-        help_text=_("The last part of the article's address. Left empty, it is made from the title."),
+        help_text=_(
+            "The last part of the article's address. Left empty, it is made from the title. Changed after "
+            "publication, the old address keeps working: it leads readers to the new one."
+        ),
     )
     section = models.ForeignKey(
         "sections.Section", verbose_name=_("section"), on_delete=models.PROTECT, related_name="articles"
@@ -245,6 +266,24 @@ class Article(models.Model):
         help_text=_("Two or three sentences, plain text, shown in bold above the body and in listings."),
     )
     body = RichTextField(_("body"), blank=True)
+    seo_title = models.CharField(
+        _("title for search engines and sharing"),
+        max_length=110,
+        blank=True,
+        help_text=_(
+            "Shown in the browser's tab, by search engines and on social networks. Left empty, the title is used. "
+            "About 60 characters are shown."
+        ),
+    )
+    seo_description = models.TextField(
+        _("description for search engines and sharing"),
+        max_length=300,
+        blank=True,
+        help_text=_(
+            "The snippet under the title in search results and shared links. Left empty, the lead is used. About "
+            "155 characters are shown."
+        ),
+    )
     # status, published_at, the correction and the routing fields change only through articles.workflow.
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT, editable=False
@@ -273,6 +312,16 @@ class Article(models.Model):
         on_delete=models.SET_NULL,
         related_name="assigned_articles",
         help_text=_("The editor who reviews the article; empty means the whole desk."),
+    )
+    desk = models.ForeignKey(
+        "sections.Section",
+        verbose_name=_("desk"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("The section whose editors review the article; empty means the desk of its own section."),
     )
     review_started_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -316,6 +365,16 @@ class Article(models.Model):
     )
     created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
     modified_at = models.DateTimeField(_("modified"), auto_now=True)
+    # Who last changed the text (a save in the admin, a restore), not who last took a workflow step.
+    last_edited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("last edited by"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     # The search document (articles.search): folded words, kept current by search.reindex(). The title alone
     # tells title hits from others; the tsvector is filled on PostgreSQL only and GIN-indexed there (by a
@@ -365,6 +424,8 @@ class Article(models.Model):
             ("assign_reviewer", "Can assign the editor who reviews an article"),
             ("edit_all_articles", "Can see and edit every article, not only their own"),
             ("share_preview", "Can share preview links with people without an account"),
+            ("publish_own_article", "Can approve and publish articles they wrote or last edited"),
+            ("cover_all_desks", "Can review and publish in every section, whatever their desk"),
         ]
 
     def __str__(self):
@@ -378,18 +439,54 @@ class Article(models.Model):
         if self.published_on:
             self.slug = _unique_slug(Article, self.slug, exclude_pk=self.pk, published_on=self.published_on)
         update_fields = kwargs.get("update_fields")
-        # One transaction, so that no reader ever finds the row without its document.
+        former = getattr(self, "_public_address", None)
+        # One transaction, so that no reader ever finds the row without its document, nor an old address
+        # without its redirect.
         with transaction.atomic(using=kwargs.get("using") or router.db_for_write(Article, instance=self)):
             super().save(*args, **kwargs)
             if update_fields is None or search.ARTICLE_FIELDS & set(update_fields):
                 search.reindex(self)
+            if former is not None and former != (self.published_on, self.slug):
+                address_changed.send(
+                    sender=Article,
+                    article=self,
+                    old_path=article_path(*former),
+                    reason=REPUBLISHED if former[0] != self.published_on else SLUG_CHANGED,
+                )
+        self._remember_address()
 
     def get_absolute_url(self):
+        """The address in the active language."""
         day = self.published_on or timezone.localdate()
         return reverse(
             "articles:detail",
             kwargs={"year": day.year, "month": day.month, "day": day.day, "slug": self.slug},
         )
+
+    def stored_url(self):
+        """The address readers reach the article at as stored, in the active language, or None if they cannot
+        reach it: an admin form may hold a slug that is not saved yet."""
+        address = getattr(self, "_public_address", None)
+        if address is None or not self.is_published:
+            return None
+        day, slug = address
+        return reverse(
+            "articles:detail", kwargs={"year": day.year, "month": day.month, "day": day.day, "slug": slug}
+        )
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        article = super().from_db(db, field_names, values)
+        article._remember_address()
+        return article
+
+    def _remember_address(self):
+        """Note the address readers could reach the article at as stored, if any: a save that moves it tells."""
+        loaded = self.__dict__  # deferred fields are not read: that would cost a query per article
+        if not {"slug", "published_on", "published_at"} <= loaded.keys():
+            return
+        reachable = self.published_at is not None and self.published_at <= timezone.now()
+        self._public_address = (self.published_on, self.slug) if reachable else None
 
     @property
     def is_published(self):
@@ -417,6 +514,25 @@ class Article(models.Model):
     def body_text(self):
         return html_to_text(self.body)
 
+    @property
+    def page_title(self):
+        """The title of the page, for search engines and sharing: the SEO title, or the title."""
+        return self.seo_title or self.title
+
+    @property
+    def page_description(self):
+        """The page's description, for search engines and sharing: the SEO description, or the lead."""
+        return self.seo_description or self.lead
+
+    @cached_property
+    def word_count(self):
+        """Words of the lead and the body, as readers read them."""
+        return len(f"{self.lead} {self.body_text}".split())
+
+    @property
+    def reading_minutes(self):
+        return max(1, math.ceil(self.word_count / WORDS_PER_MINUTE))
+
     @cached_property
     def ordered_bylines(self):
         links = getattr(self, "byline_list", None)
@@ -440,10 +556,12 @@ class Article(models.Model):
         return photos[0] if photos else None
 
     def body_parts(self):
-        """The body's blocks with photos and pull-quotes placed after the block each one names."""
+        """The body's blocks with photos, embeds and pull-quotes placed after the block each one names."""
         inserts = {}
         for photo in self.photos.all():
             inserts.setdefault(photo.placement, []).append(("photo", photo))
+        for embed in self.embeds.all():
+            inserts.setdefault(embed.placement, []).append(("embed", embed))
         for quote in self.pull_quotes.all():
             inserts.setdefault(quote.placement, []).append(("quote", quote))
         blocks = split_blocks(self.body)
@@ -454,6 +572,15 @@ class Article(models.Model):
         for placement in sorted(inserts):  # placed past the last block: keep them, at the end
             parts.extend(inserts[placement])
         return parts
+
+
+def article_path(day, slug):
+    """The address of the article published on `day` under `slug`, in the default language (no prefix)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return reverse(
+            "articles:detail",
+            kwargs={"year": day.year, "month": day.month, "day": day.day, "slug": slug},
+        )
 
 
 def _unique_slug(model, base, exclude_pk=None, **scope):
@@ -611,6 +738,98 @@ class PullQuote(models.Model):
 
     def __str__(self):
         return f"{self.attribution_name}: {self.text[:60]}"
+
+
+class Embed(models.Model):
+    """A video or a post from a social network (articles.embeds), placed in the body like a photo; readers see a
+    placeholder until they choose to play it."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="embeds")
+    url = models.CharField(
+        _("address"),
+        max_length=500,
+        validators=[embeds.validate],
+        help_text=_(
+            "Paste the address of a YouTube video, a Facebook video or post, a TikTok video or an X (Twitter) "
+            "post, as your browser shows it. Not the embed code."
+        ),
+    )
+    provider = models.CharField(_("provider"), max_length=20, choices=embeds.CHOICES, editable=False)
+    caption = models.CharField(
+        _("caption"),
+        max_length=500,
+        blank=True,
+        help_text=_("What it shows, for readers deciding to play it."),
+    )
+    placement = Placement()
+
+    class Meta:
+        ordering = ["placement", "pk"]
+        verbose_name = _("embedded video or post")
+        verbose_name_plural = _("embedded videos and posts")
+
+    def __str__(self):
+        return self.caption or self.url
+
+    def save(self, *args, **kwargs):
+        # Kept as the provider's own address for it, rebuilt from what was recognised.
+        found = embeds.recognise(self.url)
+        self.url, self.provider = found.url, found.provider
+        self.__dict__.pop("embeddable", None)
+        super().save(*args, **kwargs)
+
+    @cached_property
+    def embeddable(self):
+        return embeds.recognise(self.url)
+
+
+class CorrectionQuerySet(models.QuerySet):
+    def published(self):
+        """What readers see on the corrections page: corrections with a note, of articles they can read."""
+        return self.exclude(note="").filter(
+            article__status=Status.PUBLISHED, article__published_at__lte=timezone.now()
+        )
+
+    def for_listing(self):
+        """Newest first, with their articles and sections, without the articles' long texts."""
+        return (
+            self.select_related("article__section")
+            .defer(*(f"article__{field}" for field in LISTING_SKIPS))
+            .order_by("-corrected_at", "-pk")
+        )
+
+
+class Correction(models.Model):
+    """One correction of a published article, as readers are told of it; written by articles.workflow.
+
+    The article keeps its latest correction (corrected_at, correction_note) for its own page; these rows keep every
+    one of them, for the corrections page and its feed.
+    """
+
+    article = models.ForeignKey(
+        Article, verbose_name=_("article"), on_delete=models.CASCADE, related_name="corrections"
+    )
+    corrected_at = models.DateTimeField(_("corrected"), default=timezone.now)
+    note = models.TextField(_("correction note"), blank=True)
+    corrected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    objects = CorrectionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-corrected_at", "-pk"]
+        verbose_name = _("correction")
+        verbose_name_plural = _("corrections")
+        indexes = [models.Index(fields=["-corrected_at", "-id"], name="correction_newest")]
+
+    def __str__(self):
+        return f"{self.article_id}: {self.note[:60]}"
 
 
 class ArticleTransition(models.Model):

@@ -164,10 +164,12 @@ def _message(record, base, template, subject, recipients):
 
 
 def _submitted(record, base):
-    from .workflow import reviewers
+    from .workflow import desk_of, reviewers
 
     article = record.article
-    editors = [article.assigned_editor] if article.assigned_editor_id else list(reviewers())
+    editors = (
+        [article.assigned_editor] if article.assigned_editor_id else list(reviewers(desk=desk_of(article)))
+    )
     subject = _("For review: %(title)s") % {"title": article.title}
     return _message(record, base, "submitted", subject, _recipients(editors, record))
 

@@ -16,6 +16,8 @@ from django.utils.text import Truncator
 
 from newsroom.site_url import site_url
 
+from .embeds import VIDEO
+
 PUBLISHER_LOGO = ("img/logo.png", 600, 60)
 SHARE_IMAGE = ("img/share.png", 1200, 630)
 
@@ -45,6 +47,21 @@ def publisher():
     }
 
 
+def video_object(embed, article):
+    """schema.org VideoObject for an embedded video: what is known without asking the provider."""
+    found = embed.embeddable
+    data = {
+        "@type": "VideoObject",
+        "name": embed.caption or article.title,
+        "description": embed.caption or article.lead,
+        "embedUrl": found.player_url,
+        "url": found.url,
+    }
+    if found.thumbnail_url:
+        data["thumbnailUrl"] = [found.thumbnail_url]
+    return data
+
+
 def news_article(article, url):
     """schema.org NewsArticle for an article loaded with `for_page()`; `url` is the page's canonical address."""
     published = timezone.localtime(article.published_at)
@@ -56,7 +73,7 @@ def news_article(article, url):
         "url": url,
         # Search engines cut headlines after 110 characters; cut on a word, visibly.
         "headline": Truncator(article.title).chars(110),
-        "description": article.lead,
+        "description": article.page_description,
         "datePublished": published.isoformat(),
         "dateModified": modified.isoformat(),
         "author": [
@@ -79,6 +96,11 @@ def news_article(article, url):
                 "caption": photo.caption or photo.alt_text,
             }
         ]
+    videos = [
+        video_object(embed, article) for embed in article.embeds.all() if embed.embeddable.kind == VIDEO
+    ]
+    if videos:
+        data["video"] = videos
     if article.correction_note:
         data["correction"] = {
             "@type": "CorrectionComment",

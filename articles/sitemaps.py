@@ -18,7 +18,7 @@ from pagecache.middleware import cacheable
 from sections.models import NAV, Section
 
 from . import cachekeys
-from .models import Article, site_updated_at
+from .models import Article, newest_correction_at, site_updated_at
 from .seo import absolute_url
 
 
@@ -33,15 +33,17 @@ class PublicSitemap(Sitemap):
 
 
 class FrontPageSitemap(PublicSitemap):
+    """The front page and the corrections page."""
+
     def items(self):
         coarse(cachekeys.ALL, cachekeys.ANY)
-        return ["articles:home"]
+        return ["articles:home", "articles:corrections"]
 
     def location(self, name):
         return reverse(name)
 
     def lastmod(self, name):
-        return site_updated_at()
+        return site_updated_at() if name == "articles:home" else newest_correction_at()
 
 
 class SectionSitemap(PublicSitemap):

@@ -1,4 +1,5 @@
 from django.urls import path, register_converter
+from django.utils.translation import gettext_lazy as _
 
 from . import feeds, views
 
@@ -35,6 +36,12 @@ urlpatterns = [
     path("feeds/latest/", feeds.LatestArticlesFeed(), name="feed"),
     path("feeds/latest/atom/", feeds.LatestArticlesAtomFeed(), name="feed_atom"),
     path("search/", views.SearchView.as_view(), name="search"),
+    # Translators: the address of the corrections page, lower case, no accents, ending in a slash.
+    path(_("corrections/"), views.CorrectionsView.as_view(), name="corrections"),
+    # Translators: the address of the corrections feed: the corrections page's address, then "feed/".
+    path(_("corrections/feed/"), feeds.CorrectionsFeed(), name="corrections_feed"),
+    # Translators: the address of the corrections Atom feed: the corrections page's address, then "feed/atom/".
+    path(_("corrections/feed/atom/"), feeds.CorrectionsAtomFeed(), name="corrections_feed_atom"),
     path("author/<slug:slug>/", views.AuthorView.as_view(), name="author"),
     path("tag/<slug:slug>/", views.TagView.as_view(), name="tag"),
     path("preview/<int:pk>/", views.preview, name="preview"),

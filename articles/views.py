@@ -21,9 +21,9 @@ from pagecache.fragments import fragment
 from pagecache.middleware import Policy, cacheable
 from sections.models import Section, navigation
 
-from . import cachekeys, previews, search, workflow
+from . import cachekeys, embeds, previews, search, workflow
 from .forms import ByDateForm, SearchForm
-from .models import Article, Byline, Tag, ids_in_one_query
+from .models import Article, Byline, Correction, Tag, ids_in_one_query
 
 SLUG = re.compile(r"[-a-zA-Z0-9_]+")
 
@@ -46,6 +46,13 @@ class PublishedArticleMixin:
     def get_year(self):
         # Django reads the year with strptime's %Y, which wants four digits: /0999/ must not become "999".
         return f"{int(super().get_year()):04d}"
+
+    def get(self, request, *args, **kwargs):
+        try:
+            return super().get(request, *args, **kwargs)
+        except Http404:
+            depends_on(cachekeys.REDIRECTS)  # any address that finds nothing may become one that redirects
+            raise
 
     def get_queryset(self):
         articles = Article.objects.published()
@@ -250,8 +257,10 @@ class ArticleDetailView(PublishedArticleMixin, DateDetailView):
         try:
             found = super().get_object(queryset)
         except Http404:
-            # Answered from the cache until something is published, moved or renamed on that day.
+            # Answered from the cache until something is published, moved or renamed on that day, or the address
+            # becomes an old one that redirects.
             depends_on_date(cachekeys.day, requested_date(self))
+            depends_on(cachekeys.REDIRECTS)
             raise
         # The article with everything it prints (section, bylines, photos, pull-quotes, tags: five queries) is
         # the same for every reader until someone edits it, and every edit changes the cache generation: a
@@ -260,6 +269,17 @@ class ArticleDetailView(PublishedArticleMixin, DateDetailView):
 
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), **article_page_context(self.object)}
+
+    def render_to_response(self, context, **response_kwargs):
+        return allow_embedded_players(super().render_to_response(context, **response_kwargs), self.object)
+
+
+def allow_embedded_players(response, article):
+    """Let in frames from the players of this article's embeds, and from nowhere else (articles.embeds)."""
+    sources = embeds.frame_sources(article.embeds.all())
+    if sources:
+        response._csp_update = {"frame-src": sources}  # read by django-csp's middleware
+    return response
 
 
 def article_page_context(article):
@@ -374,7 +394,7 @@ def _preview_response(request, article, link=None):
         "preview_link": link,
         "can_edit": link is None and workflow.can_edit(request.user, article),
     }
-    response = render(request, "articles/preview.html", context)
+    response = allow_embedded_players(render(request, "articles/preview.html", context), article)
     # Never cached, never indexed: the page may show what readers may not see yet.
     add_never_cache_headers(response)
     patch_cache_control(response, private=True)
@@ -547,4 +567,24 @@ class SearchView(ArticleListView):
                 {name: self.form.data[name] for name in self.form.fields if self.form.data.get(name)}
             ),
         )
+        return context
+
+
+class CorrectionsView(ListView):
+    """`/dinh-chinh/`: every correction of a published article that tells readers what was wrong, newest first."""
+
+    pagecache = Policy(parameters=("page",))
+    template_name = "articles/corrections.html"
+    context_object_name = "corrections"
+    paginate_by = 20
+    paginator_class = CappedPaginator
+
+    def get_queryset(self):
+        # Which corrections show depends on which articles readers can see, as well as on the corrections.
+        depends_on(cachekeys.CORRECTIONS, cachekeys.ALL)
+        return Correction.objects.published().for_listing()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["page_range"] = page_range(context["page_obj"])
         return context

@@ -1,23 +1,34 @@
-"""The editorial workflow: the only code that changes an article's status.
+"""The editorial workflow: the only code that changes an article's status, and the desk's rules.
 
 TRANSITIONS is the table of who may move an article from which state to which and what each step needs; `perform`
 is the one entry point the admin buttons and actions, the views, the management commands and the tests call. It
 locks the article row, checks state and permission, applies the step, stamps who and when, bumps the version,
 writes the audit row and a revision, and sends the e-mails once the transaction has committed.
+
+The desk's rules are checked here too, for every caller alike:
+- four eyes: nobody approves or publishes an article they wrote or last edited, unless they may publish their own
+  work (chief editors); settings.NEWSROOM["FOUR_EYES"] turns the rule off for a one-person desk;
+- desks: an editor assigned to sections' desks reviews, approves and publishes only those sections' articles (or
+  articles their reporter sent to that desk); an editor on no desk, and a chief editor, cover every section;
+- the pre-publish checklist: what a published article should have; the items named in
+  settings.NEWSROOM["PUBLISH_CHECKLIST_REQUIRED"] block publishing, the others warn.
 """
 
 import dataclasses
 from collections.abc import Callable
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from sections.models import Section
+
 from . import notifications, revisions
-from .models import Article, ArticleByline, ArticleTransition, Revision, Status
+from .models import Article, ArticleByline, ArticleTransition, Correction, Revision, Status
 from .people import display_name
 
 # Who may take a step, besides holding its permission.
@@ -32,6 +43,8 @@ REQUIRED = "required"
 
 EDIT_ALL = "articles.edit_all_articles"
 REVIEW = "articles.approve_article"
+PUBLISH_OWN = "articles.publish_own_article"
+ALL_DESKS = "articles.cover_all_desks"
 
 
 class TransitionNotAllowed(PermissionDenied):
@@ -69,6 +82,7 @@ def _live(article):
 
 def _submit(article, user, now, options):
     article.assigned_editor = options["editor"]
+    article.desk = options["desk"]
     article.review_started_by = None
 
 
@@ -103,6 +117,8 @@ def _publish(article, user, now, options):
 def _correct(article, user, now, options):
     article.corrected_at = now
     article.correction_note = options["note"]
+    # The article shows its latest correction; the corrections page lists every one.
+    Correction.objects.create(article=article, corrected_at=now, note=options["note"], corrected_by=user)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -119,6 +135,10 @@ class Transition:
     takes_time: bool = False  # optional for publish (empty = now), required for reschedule
     requires_time: bool = False
     takes_note: bool = False
+    takes_desk: bool = False  # the reporter may send the article to another section's desk
+    desk_only: bool = False  # only for the editors of the article's desk
+    four_eyes: bool = False  # not for whoever wrote or last edited the article
+    checklist: bool = False  # the pre-publish checklist applies
     condition: Callable | None = None
     effect: Callable | None = None
 
@@ -139,9 +159,11 @@ TRANSITIONS = _table(
         "submit_article",
         OWN,
         help=_(
-            "Sends the article to the editors. Name the editor who should review it, or leave it to the desk."
+            "Sends the article to the editors. Name the editor who should review it, or leave it to the desk; "
+            "send it to another section's desk if that desk should review it."
         ),
         takes_editor=True,
+        takes_desk=True,
         effect=_submit,
     ),
     Transition(
@@ -164,6 +186,7 @@ TRANSITIONS = _table(
         DESK,
         comment=NO_COMMENT,
         help=_("Tells the desk you are reviewing the article; the reporter can no longer take it back."),
+        desk_only=True,
         condition=_review_not_started,
         effect=_start_review,
     ),
@@ -176,6 +199,7 @@ TRANSITIONS = _table(
         DESK,
         help=_("Hands the review to another editor, or back to the whole desk."),
         takes_editor=True,
+        desk_only=True,
         effect=_reassign,
     ),
     Transition(
@@ -189,6 +213,7 @@ TRANSITIONS = _table(
         help=_(
             "Returns the article to its reporter as a draft. Say what needs to change: they receive it by e-mail."
         ),
+        desk_only=True,
         effect=_back_to_draft,
     ),
     Transition(
@@ -199,6 +224,8 @@ TRANSITIONS = _table(
         "approve_article",
         DESK,
         help=_("Marks the article ready to publish."),
+        desk_only=True,
+        four_eyes=True,
         effect=_approve,
     ),
     Transition(
@@ -213,6 +240,9 @@ TRANSITIONS = _table(
             "that time. A past time back-dates it."
         ),
         takes_time=True,
+        desk_only=True,
+        four_eyes=True,
+        checklist=True,
         effect=_publish,
     ),
     Transition(
@@ -225,6 +255,7 @@ TRANSITIONS = _table(
         help=_("Moves the time a scheduled article appears. A time that has passed puts it online at once."),
         takes_time=True,
         requires_time=True,
+        desk_only=True,
         condition=_scheduled,
         effect=_publish,
     ),
@@ -316,13 +347,65 @@ def can_edit(user, article):
     return user.has_perm(EDIT_ALL) or (article.status == Status.DRAFT and is_author(user, article))
 
 
-def reviewers():
-    """The editors an article can be assigned to."""
+def _holding(permission):
     # Named: with_perm() refuses to guess once a second backend (e.g. a login throttle) is configured.
-    users = get_user_model().objects.with_perm(
-        REVIEW, include_superusers=False, backend="django.contrib.auth.backends.ModelBackend"
+    return get_user_model().objects.with_perm(
+        permission, include_superusers=False, backend="django.contrib.auth.backends.ModelBackend"
     )
-    return users.filter(is_staff=True).order_by("first_name", "last_name", "username")
+
+
+def reviewers(desk=None):
+    """The editors an article can be assigned to; with `desk` (a section's id), those who work on that desk."""
+    users = get_user_model().objects.filter(pk__in=_holding(REVIEW).values("pk"), is_staff=True)
+    if desk is not None:
+        seated = Section.editors.through.objects
+        users = users.filter(
+            Q(pk__in=_holding(ALL_DESKS).values("pk"))
+            | ~Q(pk__in=seated.values("user_id"))
+            | Q(pk__in=seated.filter(section_id=desk).values("user_id"))
+        )
+    return users.order_by("first_name", "last_name", "username")
+
+
+def desk_of(article):
+    """The section whose desk handles the article: the one its reporter sent it to, or its own."""
+    return article.desk_id or article.section_id
+
+
+def desks_of(user):
+    """The sections on whose desks this user sits; empty for an editor on no desk (remembered on the user, like
+    Django remembers their permissions)."""
+    if not hasattr(user, "_desk_section_ids"):
+        seated = Section.editors.through.objects.filter(user_id=user.pk)
+        user._desk_section_ids = frozenset(seated.values_list("section_id", flat=True))
+    return user._desk_section_ids
+
+
+def covers(user, section_id):
+    """Whether this user works on the desk of that section: theirs, or every desk."""
+    if user.has_perm(ALL_DESKS):
+        return True
+    desks = desks_of(user)
+    return not desks or section_id in desks
+
+
+def desk_filter(user):
+    """The articles of this user's desk as a Q, or None when they cover every section."""
+    if user.has_perm(ALL_DESKS) or not desks_of(user):
+        return None
+    desks = desks_of(user)
+    return Q(desk__in=desks) | Q(desk__isnull=True, section__in=desks)
+
+
+def own_work(user, article):
+    """Whether the user wrote the article or was the last to edit its text."""
+    return is_author(user, article) or (
+        article.last_edited_by_id is not None and article.last_edited_by_id == user.pk
+    )
+
+
+def bound_by_four_eyes(user):
+    return settings.NEWSROOM["FOUR_EYES"] and not user.has_perm(PUBLISH_OWN)
 
 
 # Checking and taking steps.
@@ -348,6 +431,18 @@ def check(article, name, user):
             _("You may not “%(step)s” this article.") % {"step": transition.label},
             TransitionNotAllowed.PERMISSION,
         )
+    if transition.desk_only and not covers(user, desk_of(article)):
+        raise TransitionNotAllowed(
+            _("“%(step)s” is for the editors of this article's desk; you work on other sections.")
+            % {"step": transition.label},
+            TransitionNotAllowed.PERMISSION,
+        )
+    if transition.four_eyes and bound_by_four_eyes(user) and own_work(user, article):
+        raise TransitionNotAllowed(
+            _("You wrote or last edited this article: another editor must “%(step)s” it (four eyes).")
+            % {"step": transition.label},
+            TransitionNotAllowed.PERMISSION,
+        )
     if article.status not in transition.sources:
         raise TransitionNotAllowed(
             _("“%(step)s” is not possible while the article is “%(state)s”.")
@@ -370,20 +465,32 @@ def available(article, user):
     return steps
 
 
-def perform(article, name, user, *, comment="", when=None, editor=None, note="", notify=True):
+def perform(article, name, user, *, comment="", when=None, editor=None, note="", desk=None, notify=True):
     """Take the step `name` on `article` as `user`; return the article as it now is.
 
-    Raises TransitionNotAllowed (a PermissionDenied) when the user or the state forbids it, and ValidationError
-    when an input is missing or wrong (a comment the step requires, a time, an editor who cannot review).
+    Raises TransitionNotAllowed (a PermissionDenied) when the user, the desk's rules or the state forbid it, and
+    ValidationError when an input is missing or wrong (a comment the step requires, a time, an editor who cannot
+    review, an item of the pre-publish checklist the newsroom requires).
     """
     transition = TRANSITIONS.get(name)
     if transition is None:
         raise TransitionNotAllowed(_("There is no such workflow step."), TransitionNotAllowed.PERMISSION)
-    options = _clean_options(transition, comment=comment, when=when, editor=editor, note=note)
+    options = _clean_options(
+        transition, article, comment=comment, when=when, editor=editor, note=note, desk=desk
+    )
     with transaction.atomic():
         # The row lock makes concurrent steps queue: the second sees the state the first left behind.
         locked = Article.objects.select_for_update().get(pk=article.pk)
         check(locked, name, user)
+        if transition.checklist:
+            missing = [item.label for item in checklist(locked) if item.required and not item.passed]
+            if missing:
+                raise ValidationError(
+                    {
+                        NON_FIELD_ERRORS: _("The newsroom requires this before publishing: %(items)s.")
+                        % {"items": "; ".join(str(label) for label in missing)}
+                    }
+                )
         now = timezone.now().replace(microsecond=0)
         from_state = locked.status
         if transition.effect:
@@ -412,7 +519,7 @@ def perform(article, name, user, *, comment="", when=None, editor=None, note="",
     return locked
 
 
-def _clean_options(transition, *, comment, when, editor, note):
+def _clean_options(transition, article, *, comment, when, editor, note, desk):
     comment = (comment or "").strip()
     errors = {}
     if transition.comment == REQUIRED and not comment:
@@ -425,13 +532,69 @@ def _clean_options(transition, *, comment, when, editor, note):
         errors["when"] = _("Choose the new time.")
     elif when is not None and timezone.is_naive(when):
         raise ValueError("perform() needs an aware datetime")
+    if not transition.takes_desk:
+        desk = None
     if not transition.takes_editor:
         editor = None
     elif editor is not None and not reviewers().filter(pk=editor.pk, is_active=True).exists():
         errors["editor"] = _("%(name)s cannot review articles.") % {"name": display_name(editor)}
+    elif editor is not None:
+        target = (desk.pk if desk else article.section_id) if transition.takes_desk else desk_of(article)
+        if not reviewers(desk=target).filter(pk=editor.pk).exists():
+            errors["editor"] = _(
+                "%(name)s works on other sections' desks: choose an editor of this desk."
+            ) % {"name": display_name(editor)}
     note = (note or "").strip() if transition.takes_note else ""
     if transition.takes_note and not comment:
         comment = note  # the note readers see is also the record of why
     if errors:
         raise ValidationError(errors)
-    return {"comment": comment, "when": when, "editor": editor, "note": note}
+    return {"comment": comment, "when": when, "editor": editor, "note": note, "desk": desk}
+
+
+# The pre-publish checklist.
+
+
+@dataclasses.dataclass(frozen=True)
+class ChecklistItem:
+    key: str
+    label: str
+    passed: bool
+    required: bool
+
+
+def _has_photo(article):
+    photos = list(article.photos.all())
+    return any(photo.is_lead for photo in photos) and all(photo.alt_text.strip() for photo in photos)
+
+
+def _lead_fits(article):
+    shortest, longest = settings.NEWSROOM["LEAD_LENGTH"]
+    return shortest <= len(article.lead.strip()) <= longest
+
+
+def _has_topic(article):
+    return article.tagged_items.exists()
+
+
+def _in_active_section(article):
+    return article.section.is_active
+
+
+CHECKLIST = {
+    # key (as PUBLISH_CHECKLIST_REQUIRED names it): what it asks, whether the article has it
+    "photo": (_("a lead photo, every photo with its alt text"), _has_photo),
+    "lead": (_("a lead of %(shortest)s to %(longest)s characters"), _lead_fits),
+    "tags": (_("at least one topic (tag)"), _has_topic),
+    "section": (_("an active section, shown in the navigation"), _in_active_section),
+}
+
+
+def checklist(article):
+    """What a published article should have, each item passed or not, and whether the newsroom requires it."""
+    required = set(settings.NEWSROOM["PUBLISH_CHECKLIST_REQUIRED"])
+    lengths = dict(zip(("shortest", "longest"), settings.NEWSROOM["LEAD_LENGTH"], strict=True))
+    return [
+        ChecklistItem(key, label % lengths, bool(test(article)), key in required)
+        for key, (label, test) in CHECKLIST.items()
+    ]

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "pagecache",
     "sections",
     "articles",
+    "redirects",
 ]
 
 MIDDLEWARE = [
@@ -51,6 +52,8 @@ MIDDLEWARE = [
     # Development without SITE_URL: links name the host and port the request came to (newsroom/site_url.py).
     "newsroom.site_url.RequestOriginMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Outside the page cache: it answers old addresses that the cache would take for the page without them.
+    "redirects.middleware.RedirectMiddleware",
     # Readers' queries go to the replica (when there is one), including the page cache's own.
     "newsroom.replicas.PublicReadsMiddleware",
     # Early, so a cached page skips the rest of the stack; after Security so its headers still apply.
@@ -206,6 +209,18 @@ NEWSROOM = {
     "RENDITION_WIDTHS": (320, 640, 960, 1280),
     # How long a shareable preview link works (an editor can revoke it sooner).
     "PREVIEW_LINK_HOURS": env.int("PREVIEW_LINK_HOURS", default=48),
+    # The desk's rules (articles/workflow.py). Four eyes: nobody approves or publishes what they wrote or last
+    # edited, unless they hold "publish own work" (chief editors); off for a one-person desk.
+    "FOUR_EYES": env.bool("FOUR_EYES", default=True),
+    # Items of the pre-publish checklist that block publishing (the others only warn): photo, lead, tags, section.
+    "PUBLISH_CHECKLIST_REQUIRED": tuple(env.list("PUBLISH_CHECKLIST_REQUIRED", default=[])),
+    # A lead's length in characters that the checklist accepts.
+    "LEAD_LENGTH": (env.int("LEAD_MIN_CHARACTERS", default=80), env.int("LEAD_MAX_CHARACTERS", default=400)),
+    # Query parameters of an older site that no page here reads (WordPress's ?p=123, ?page_id=, ?cat=): an
+    # address carrying one is looked up among the redirects before its page is served (redirects.middleware).
+    "REDIRECT_QUERY_PARAMETERS": tuple(
+        env.list("REDIRECT_QUERY_PARAMETERS", default=["p", "page_id", "cat", "tag", "m"])
+    ),
 }
 
 # Workflow e-mails: printed to the console in development; production sets EMAIL_URL, e.g.
@@ -321,8 +336,10 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
 # Content-Security-Policy (django-csp): same-origin resources only, no inline script or style, no eval, no plugins,
-# no framing. Readers' pages run no script of ours at all, so anything the sanitizer ever missed in a body still
-# cannot run. The admin lives under the same policy, except the pages that carry CKEditor 4 (below).
+# no framing, no frames. Readers' pages run no inline script at all, so anything the sanitizer ever missed in a body
+# still cannot run; articles with embedded videos load one file of ours (static/js/embeds.js) and add a frame-src
+# for exactly their players (articles.views.allow_embedded_players). The admin lives under the same policy, except
+# the pages that carry CKEditor 4 (below).
 _asset_origins = [
     f"{parts.scheme}://{parts.netloc}"
     for parts in (urlsplit(STATIC_URL), urlsplit(MEDIA_URL))

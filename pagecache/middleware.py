@@ -239,6 +239,20 @@ def deliver(request, entry, render, outcome):
     return get_conditional_response(request, etag=etag, last_modified=stored, response=response)
 
 
+def describe(response, keys, seconds=None):
+    """Give a public response made outside the page cache (a redirect) the same edge headers as a cached page."""
+    option = conf.options()
+    patch_cache_control(
+        response,
+        public=True,
+        max_age=option["BROWSER_SECONDS"],
+        s_maxage=option["SECONDS"] if seconds is None else seconds,
+        stale_if_error=option["STALE_IF_ERROR_SECONDS"],
+    )
+    response["Surrogate-Key"] = response["xkey"] = " ".join(sorted({*keys, EVERYTHING}))
+    return response
+
+
 def accepts_esi(request):
     """An edge cache in front that fills Edge Side Includes itself (our VCL says so in Surrogate-Capability)."""
     return "ESI/1.0" in request.headers.get("Surrogate-Capability", "")

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
@@ -13,6 +14,8 @@ RESERVED_SLUGS = frozenset(
         "admin",
         "author",
         "by-date",
+        "corrections",
+        "dinh-chinh",
         "feeds",
         "i18n",
         "media",
@@ -70,6 +73,17 @@ class Section(models.Model):
         help_text=_("Inactive sections leave the navigation; their articles stay online."),
     )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # The section's desk: the editors who review, approve and publish its articles (articles.workflow).
+    editors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("desk editors"),
+        blank=True,
+        related_name="desks",
+        help_text=_(
+            "The editors who review, approve and publish this section's articles. An editor on no desk, and a "
+            "chief editor, work on every section."
+        ),
+    )
 
     objects = SectionQuerySet.as_manager()
 
@@ -77,6 +91,7 @@ class Section(models.Model):
         ordering = ["position", "name"]
         verbose_name = _("section")
         verbose_name_plural = _("sections")
+        permissions = [("assign_desk", "Can assign editors to the sections' desks")]
 
     def __str__(self):
         return self.name

@@ -136,6 +136,12 @@ def second_editor(roles):
 
 
 @pytest.fixture
+def chief(roles):
+    """A chief editor: an editor who may publish their own work and covers every desk."""
+    return make_user("tongbientap", role="Chief editors", name="Trần Quang", byline=True)
+
+
+@pytest.fixture
 def reader(db):
     """An account without staff status: a reader who registered, say."""
     return make_user("bandoc", name="Bạn đọc")

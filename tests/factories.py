@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
 
-from articles.models import Article, ArticleByline, Byline, Photo, PullQuote, Status
+from articles.models import Article, ArticleByline, Byline, Embed, Photo, PullQuote, Status
 from sections.models import Section
 
 _numbers = itertools.count(1)
@@ -63,6 +63,11 @@ def make_photo(article, **fields):
     fields.setdefault("caption", "Chú thích ảnh")
     fields.setdefault("credit", "Xuân Việt")
     return Photo.objects.create(article=article, **fields)
+
+
+def make_embed(article, **fields):
+    fields.setdefault("url", "https://www.youtube.com/watch?v=M7lc1UVf-VE")
+    return Embed.objects.create(article=article, **fields)
 
 
 def make_pull_quote(article, **fields):

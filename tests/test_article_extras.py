@@ -143,7 +143,7 @@ def test_other_news_comes_from_other_sections_just_before_and_skips_related_ones
 def test_the_correction_note_shows_when_there_is_one(client):
     article = make_article(correction_note="Bản trước ghi nhầm tên xã.", corrected_at=timezone.now())
     html = client.get(article.get_absolute_url()).content.decode()
-    assert '<aside class="correction-note" aria-label="Đính chính">' in html
+    assert '<aside class="correction-note" id="correction" aria-label="Đính chính">' in html
     assert "Bản trước ghi nhầm tên xã." in html
     assert '<span class="corrected">· Cập nhật' in html
     plain = make_article()

@@ -7,7 +7,7 @@ from django.utils import timezone
 import pagecache.conf
 from articles.models import Status
 
-from .factories import make_article, make_byline, make_photo, make_pull_quote
+from .factories import make_article, make_byline, make_embed, make_photo, make_pull_quote
 
 REFERENCE_URL = "/2017/09/29/xac-dinh-nhiem-vu-trong-tam-cu-the/"
 
@@ -118,6 +118,9 @@ def _article_with(count):
     for number in range(count):
         make_photo(article, placement=number % 3, is_lead=number == 0)
         make_pull_quote(article, placement=number % 3)
+        make_embed(
+            article, url=f"https://x.com/Interior/status/{463440424141459456 + number}", placement=number % 3
+        )
     return article
 
 
@@ -127,11 +130,11 @@ def test_article_page_query_count_does_not_grow_with_its_parts(client, django_as
     client.get(make_article().get_absolute_url())  # fills the caches of templates and content types
     for article in (small, large):  # the same with one and with ten of everything: no N+1
         pagecache.conf.clear()  # the shared store and this process's copy of the fragments
-        # a cold render: is it published (the id); article+section, bylines, photos, pull-quotes, tags; the ids of
+        # a cold render: is it published (the id); article+section, bylines, photos, pull-quotes, embeds, tags; the ids of
         # related, other news and previous/next in one UNION, those articles with their sections, their
         # thumbnails; the next scheduled publication (how long fragments may be kept); the navigation; the update
         # stamp (newest publication, newest correction)
-        with django_assert_num_queries(13):
+        with django_assert_num_queries(14):
             assert client.get(article.get_absolute_url()).status_code == 200
         # every later render: is it (still) published; the article with its parts, what surrounds it and the
         # chrome are cached fragments, renewed by any edit
@@ -140,4 +143,5 @@ def test_article_page_query_count_does_not_grow_with_its_parts(client, django_as
     html = response.content.decode()
     assert html.count('<figure class="photo">') == 10
     assert html.count('<figure class="pull-quote">') == 10
+    assert html.count('<figure class="embed embed-x embed-post">') == 10
     assert html.count('rel="author"') == 10

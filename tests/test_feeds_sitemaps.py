@@ -249,7 +249,7 @@ def test_section_and_home_sitemaps(client, paper):
     assert datetime.datetime.fromisoformat(entries[f"{SITE}/dia-phuong/"]) == paper["fresh"].published_at
     assert datetime.datetime.fromisoformat(entries[f"{SITE}/kinh-te/"]) == paper["older"].published_at
     home = xml(client, "/sitemap-home.xml", "application/xml")
-    assert [url.findtext(f"{SITEMAP}loc") for url in home] == [f"{SITE}/"]
+    assert [url.findtext(f"{SITEMAP}loc") for url in home] == [f"{SITE}/", f"{SITE}/dinh-chinh/"]
 
 
 @pytest.mark.parametrize(

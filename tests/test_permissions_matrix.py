@@ -20,8 +20,9 @@ from django.urls import URLPattern, URLResolver, resolve
 from django.utils import timezone
 
 from articles import previews, revisions, workflow
-from articles.models import ArticleTransition, Revision, Status, Tag
+from articles.models import ArticleTransition, Correction, OutgoingEmail, Revision, Status, Tag
 from articles.roles import ensure_roles
+from redirects.models import Redirect, Source
 
 from .factories import make_article_in, make_byline, make_section, make_user
 
@@ -30,7 +31,7 @@ from .factories import make_article_in, make_byline, make_section, make_user
 ROLES = ("anonymous", "author", "other", "editor", "superuser")
 
 LOGIN = "login"  # a redirect to the admin's login page
-OK, REDIRECT, BAD, FORBIDDEN, NOT_FOUND, NOT_ALLOWED = 200, 302, 400, 403, 404, 405
+OK, MOVED, REDIRECT, BAD, FORBIDDEN, NOT_FOUND, NOT_ALLOWED = 200, 301, 302, 400, 403, 404, 405
 
 
 @dataclasses.dataclass(frozen=True)
@@ -74,12 +75,12 @@ EDITORS_MANAGE = {
 }
 
 
-def model_rows(prefix, obj, *, read, add, change, delete, history=None, **posts):
+def model_rows(prefix, obj, *, read, add, change, delete, history=None, add_data=None, **posts):
     """The six addresses Django's admin gives every registered model; `post_<page>` when a POST is answered
-    differently from a GET."""
+    differently from a GET, `add_data` what the add form posts (nothing by default)."""
     return [
         row(f"/admin/{prefix}/", read, posts.get("post_list")),
-        row(f"/admin/{prefix}/add/", add, posts.get("post_add")),
+        row(f"/admin/{prefix}/add/", add, posts.get("post_add"), data=add_data),
         row(f"/admin/{prefix}/{{{obj}}}/change/", change, posts.get("post_change")),
         row(f"/admin/{prefix}/{{{obj}}}/history/", history or read),
         row(f"/admin/{prefix}/{{{obj}}}/delete/", delete, posts.get("post_delete"), data=DELETE),
@@ -111,6 +112,9 @@ ARTICLE_STEPS = {
     "unpublish": ("published", EDITORS, EDITORS_DONE),
     "redraft": ("unpublished", EDITORS, EDITORS_DONE),
 }
+
+# A new redirect, as the add form posts it (an address nobody uses yet, to a page of the site).
+NEW_REDIRECT = {"old_path": "/tin-cu/them.html", "target_path": "/ma-tran/"}
 
 ADMIN = [
     # The site.
@@ -205,6 +209,29 @@ ADMIN = [
     *model_rows("articles/tag", "tag", **EDITORS_MANAGE),
     # "cannot delete" after the confirmation: its articles protect the section
     *model_rows("sections/section", "section", **{**EDITORS_MANAGE, "post_delete": EDITORS}),
+    # Redirects: editors keep old addresses working; reporters may not even look (the list names every move).
+    row("/admin/redirects/", (LOGIN, NOT_FOUND, NOT_FOUND, OK, OK)),
+    *model_rows(
+        "redirects/redirect",
+        "redirect",
+        read=EDITORS,
+        add=EDITORS,
+        change=EDITORS,
+        delete=EDITORS,
+        add_data=NEW_REDIRECT,
+        post_add=EDITORS_DONE,
+        post_delete=EDITORS_DONE,
+    ),
+    # The workflow e-mails waiting for the mail server: the site administrator's, read-only.
+    *model_rows(
+        "articles/outgoingemail",
+        "email",
+        read=SUPERUSER,
+        add=NOBODY,
+        change=SUPERUSER,  # a read-only page
+        delete=NOBODY,
+        post_change=NOBODY,
+    ),
     # Accounts, groups and the login throttle: the site administrator's.
     *model_rows(
         "auth/user",
@@ -278,6 +305,15 @@ PUBLIC = [
     row("/sitemap-articles.xml", same(OK)),
     row("/news-sitemap.xml", same(OK)),
     row("/robots.txt", same(OK)),
+    # Corrections: those of the published article; the withdrawn article's are no longer anyone's to read.
+    row("/dinh-chinh/", same(OK), same(NOT_ALLOWED)),
+    row("/en/corrections/", same(OK), same(NOT_ALLOWED)),
+    row("/dinh-chinh/?page=2", same(NOT_FOUND), same(NOT_ALLOWED)),
+    row("/dinh-chinh/feed/", same(OK)),
+    row("/dinh-chinh/feed/atom/", same(OK)),
+    # An old address: the same answer for everyone, and only to reading it.
+    row("/tin-cu/ma-tran.html", same(MOVED), same(NOT_FOUND)),
+    row("/en/tin-cu/ma-tran.html", same(MOVED), same(NOT_FOUND)),
     row("/by-date/?date={year}-{month}-{day}", same(REDIRECT)),
     row("/by-date/?date=2017-02-30", same(BAD)),
     # Previews of every state: staff who may see the article; a 404 (not a 403) for everyone else.
@@ -311,16 +347,39 @@ def world(django_db_setup, django_db_blocker):
             "other": make_user("matrix-other", role="Reporters", name="Thu Chung", byline=True),
             "editor": make_user("matrix-editor", role="Editors", name="Hoàng Nga", byline=True),
             "superuser": make_user("matrix-admin", superuser=True),
+            # The desk's rules: an editor of this section's desk, one of another desk, an editor who writes,
+            # and a chief editor who writes too.
+            "desk_editor": make_user("matrix-desk", role="Editors", name="Ngọc Lan"),
+            "elsewhere": make_user("matrix-elsewhere", role="Editors", name="Thu Hà"),
+            "own_editor": make_user("matrix-own", role="Editors", name="Minh Đức", byline=True),
+            "chief": make_user("matrix-chief", role="Chief editors", name="Trần Quang", byline=True),
         }
         section = make_section(name="Ma trận", slug="ma-tran")
+        other_desk = make_section(name="Nơi khác", slug="noi-khac")
+        section.editors.add(people["desk_editor"])
+        other_desk.editors.add(people["elsewhere"])
         articles = {
             state: make_article_in(
                 state, author=people["author"], section=section, title=f"Bài {state} ma trận"
             )
             for state in ("draft", "in_review", "approved", "scheduled", "published", "unpublished")
         }
+        for state in ("in_review", "approved"):  # written by an editor and the chief editor together
+            own = make_article_in(
+                state, author=people["own_editor"], section=section, title=f"Bài {state} tự viết"
+            )
+            own.byline_links.create(byline=people["chief"].byline, position=1)
+            articles[f"own_{state}"] = own
+        articles["edited_in_review"] = make_article_in(
+            "in_review", author=people["author"], section=section, last_edited_by=people["editor"]
+        )
+        articles["routed_in_review"] = make_article_in(
+            "in_review", author=people["author"], section=section, desk=other_desk
+        )
         for article in articles.values():
             article.tags.set(["Ma trận"])
+        for state in ("published", "unpublished"):
+            Correction.objects.create(article=articles[state], note=f"Đính chính bài {state} ma trận.")
         draft_revision = revisions.record(articles["draft"], people["author"], Revision.Kind.SAVED)
         published_revision = revisions.record(
             articles["published"], people["editor"], Revision.Kind.TRANSITION, transition="publish"
@@ -343,6 +402,10 @@ def world(django_db_setup, django_db_blocker):
         links["expired"].save()
         previews.revoke(links["revoked"], people["editor"])
         axes = _axes_rows(people["author"])
+        redirect = Redirect.objects.point("/tin-cu/ma-tran.html", articles["published"], source=Source.IMPORT)
+        email = OutgoingEmail.objects.create(
+            transition=transition, recipient="matrix@example.com", subject="Ma trận", body="Thư thử."
+        )
         ids = {
             **{state: article.pk for state, article in articles.items()},
             "article_type": ContentType.objects.get_for_model(articles["draft"]).pk,
@@ -355,6 +418,8 @@ def world(django_db_setup, django_db_blocker):
             "byline": make_byline(name="Cộng tác viên").pk,
             "tag": Tag.objects.get(name="Ma trận").pk,
             "section": section.pk,
+            "redirect": redirect.pk,
+            "email": email.pk,
             "editor_id": people["editor"].pk,
             "group": people["author"].groups.get().pk,
             **axes,
@@ -441,14 +506,14 @@ def answer(response):
 REFUSED = (LOGIN, FORBIDDEN, NOT_FOUND, NOT_ALLOWED)
 
 
-def check_row(world, entry, hidden=()):
+def check_row(world, entry, hidden=(), roles=ROLES):
     """Every role against one address; each role's requests are undone before the next role's.
 
     `hidden`: articles whose titles must not appear on the page, whoever reads it (a preview shows its own).
     """
     url = entry.url.format(**world.ids)
     wrong = []
-    for column, role in enumerate(ROLES):
+    for column, role in enumerate(roles):
         savepoint = transaction.savepoint()
         client = _client(world, role)
         response = client.get(url)
@@ -485,6 +550,50 @@ def test_admin(world, entry):
 @pytest.mark.parametrize("entry", PUBLIC, ids=[entry.url for entry in PUBLIC])
 def test_public(world, entry):
     check_row(world, entry, hidden=[world.articles[state] for state in HIDDEN_STATES])
+
+
+# The desk's rules (articles/workflow.py), on the workflow's addresses: an editor on no desk, an editor of the
+# article's desk, an editor of another desk, an editor who wrote the article (with the chief editor), the chief
+# editor. Four eyes: nobody approves or publishes what they wrote or last edited, unless they may publish their own
+# work. Desks: reviewing, approving and publishing are for the editors of the article's desk (its section's, or
+# the one its reporter sent it to); correcting and withdrawing are not held up by desks.
+RULE_ROLES = ("editor", "desk_editor", "elsewhere", "own_editor", "chief")
+ALLOWED = ((OK,) * 5, (REDIRECT,) * 5)
+DESK = ((OK, OK, FORBIDDEN, OK, OK), (REDIRECT, REDIRECT, FORBIDDEN, REDIRECT, REDIRECT))
+DESK_FOUR_EYES = ((OK, OK, FORBIDDEN, FORBIDDEN, OK), (REDIRECT, REDIRECT, FORBIDDEN, FORBIDDEN, REDIRECT))
+RULES = [
+    row(f"/admin/articles/article/{{{article}}}/transition/{step}/", get, post, data={**REASON, **when})
+    for article, step, (get, post) in [
+        ("in_review", "start_review", DESK),
+        ("in_review", "reassign", DESK),
+        ("in_review", "send_back", DESK),
+        ("in_review", "approve", DESK),
+        ("approved", "publish", DESK),
+        ("scheduled", "reschedule", DESK),
+        ("published", "correct", ALLOWED),
+        ("published", "unpublish", ALLOWED),
+        ("unpublished", "redraft", ALLOWED),
+        ("own_in_review", "approve", DESK_FOUR_EYES),
+        ("own_approved", "publish", DESK_FOUR_EYES),
+        ("own_in_review", "send_back", DESK),  # four eyes is about approving and publishing only
+        # last edited by the editor on no desk
+        ("edited_in_review", "approve", ((FORBIDDEN, OK, FORBIDDEN, OK, OK), (FORBIDDEN, *DESK[1][1:]))),
+        ("edited_in_review", "send_back", DESK),
+        # sent by its reporter to the other desk
+        (
+            "routed_in_review",
+            "approve",
+            ((OK, FORBIDDEN, OK, OK, OK), (REDIRECT, FORBIDDEN, REDIRECT) + (REDIRECT,) * 2),
+        ),
+    ]
+    for when in [{"when": "2030-01-01T08:00"} if step == "reschedule" else {}]
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("entry", RULES, ids=[entry.url for entry in RULES])
+def test_the_desks_rules(world, entry):
+    check_row(world, entry, roles=RULE_ROLES)
 
 
 def _admin_routes(patterns, prefix="admin/"):

@@ -261,13 +261,33 @@ def test_not_found_is_a_friendly_page_in_the_sites_style(client, demo_site):
     assert '<meta name="robots" content="noindex">' in html
 
 
-def test_the_server_error_page_renders_without_the_database(client, settings, monkeypatch):
-    """Every query fails, as when the database is down: the 500 page must need none."""
+def test_with_the_database_down_pages_answer_503_without_the_database(client, settings, monkeypatch):
+    """Every query fails, as when the database is down: a 503 page that needs none, asking to come back soon."""
 
     def database_down(*args, **kwargs):
         raise OperationalError("could not connect to server")
 
     monkeypatch.setattr(CursorWrapper, "execute", database_down)
+    client.raise_request_exception = False
+    settings.NEWSROOM = {**settings.NEWSROOM, "SITE_NAME": "Báo Thử Nghiệm"}
+    response = client.get("/")
+    assert response.status_code == 503 and response["Retry-After"] == "10"
+    html = response.content.decode()
+    assert '<html lang="vi">' in html
+    assert "Trang này tạm thời chưa mở được" in html
+    assert '<a class="brand" href="/">Báo Thử Nghiệm</a>' in html
+    assert '<link rel="stylesheet" href="/static/css/site.css">' in html
+    english = client.get("/en/ma-tran/")
+    assert english.status_code == 503 and "This page is briefly unavailable" in english.content.decode()
+
+
+def test_the_server_error_page_renders_without_the_database(client, settings, monkeypatch):
+    """Any other failure: the 500 page, which needs no database either (it may be what failed)."""
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr("articles.views.navigation", broken)
     client.raise_request_exception = False
     settings.NEWSROOM = {**settings.NEWSROOM, "SITE_NAME": "Báo Thử Nghiệm"}
     response = client.get("/")

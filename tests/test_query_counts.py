@@ -8,7 +8,9 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from .factories import make_article, make_byline, make_photo, make_section, uploaded_image
+from articles.models import Correction
+
+from .factories import make_article, make_byline, make_embed, make_photo, make_section, uploaded_image
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fragments")]
 
@@ -39,12 +41,12 @@ PAGES = {
     # surrounds it (related articles, other news, previous/next) are fragments cached like the chrome; cold, they
     # cost 8 more: tests/test_article_page.py
     "article": ("{article}", 1 + CHROME),
-    # the items with sections; their bylines; their lead photos; their tags
-    "rss": ("/feeds/latest/", 4),
-    "atom": ("/feeds/latest/atom/", 4),
-    # the section, then the same four
-    "section rss": ("/dia-phuong/feed/", 5),
-    "section atom": ("/dia-phuong/feed/atom/", 5),
+    # the items with sections; their bylines; their lead photos; their tags; their embeds (linked after the lead)
+    "rss": ("/feeds/latest/", 5),
+    "atom": ("/feeds/latest/atom/", 5),
+    # the section, then the same five
+    "section rss": ("/dia-phuong/feed/", 6),
+    "section atom": ("/dia-phuong/feed/atom/", 6),
     # the sections with their newest article (one subquery) twice, for the lastmod and for the pages; the
     # articles' count (the site's update stamp comes from the chrome fragment)
     "sitemap index": ("/sitemap.xml", 3),
@@ -54,11 +56,16 @@ PAGES = {
     "sitemap sections": ("/sitemap-sections.xml", 2),
     # the articles of the last 48 hours (counted as they are listed: at most a thousand)
     "news sitemap": ("/news-sitemap.xml", 1),
+    # the capped count; the page of corrections with their articles and sections
+    "corrections": ("/dinh-chinh/", 2 + CHROME + LATEST),
+    # the corrections with their articles
+    "corrections rss": ("/dinh-chinh/feed/", 1),
 }
 
 
 def newsroom(count):
-    """`count` articles of the last hours in two sections, each with two bylines, two tags and a photo."""
+    """`count` articles of the last hours in two sections, each with two bylines, two tags, a photo, a video and a
+    correction."""
     here, elsewhere = make_section(slug="dia-phuong"), make_section(slug="kinh-te")
     reporter, photographer = make_byline(name="Lê Tùng", slug="le-tung"), make_byline()
     start = timezone.now() - datetime.timedelta(minutes=5)
@@ -71,6 +78,8 @@ def newsroom(count):
             published_at=start - datetime.timedelta(minutes=number),
         )
         make_photo(article, is_lead=True, image=uploaded_image(width=400, height=300))
+        make_embed(article, url=f"https://www.youtube.com/watch?v=M7lc1UVf-V{number % 10}")
+        Correction.objects.create(article=article, note=f"Đính chính số {number}.")
         articles.append(article)
     articles[0].related.add(*articles[1:4])
     return articles

@@ -168,6 +168,8 @@ def test_a_reporter_writes_an_article_and_becomes_its_byline(reporter_client, re
         "byline_links-INITIAL_FORMS": "0",
         "photos-TOTAL_FORMS": "0",
         "photos-INITIAL_FORMS": "0",
+        "embeds-TOTAL_FORMS": "0",
+        "embeds-INITIAL_FORMS": "0",
         "pull_quotes-TOTAL_FORMS": "0",
         "pull_quotes-INITIAL_FORMS": "0",
         "_then": "submit",
@@ -221,15 +223,37 @@ def test_a_save_button_then_a_step(editor_client, reporter, admin_form):
     article = make_article_in("in_review", author=reporter)
     data = admin_form(editor_client.get(change_url(article)))
     response = editor_client.post(
-        change_url(article), {**data, "title": "Tiêu đề đã biên tập", "_then": "approve"}
+        change_url(article), {**data, "title": "Tiêu đề đã biên tập", "_then": "send_back"}
     )
-    assert response.status_code == 302 and response["Location"] == transition_url(article, "approve")
+    assert response.status_code == 302 and response["Location"] == transition_url(article, "send_back")
     article.refresh_from_db()
     assert article.title == "Tiêu đề đã biên tập" and article.status == Status.IN_REVIEW
     # An editor's first change to a submission starts the review: the reporter can no longer take it back.
     assert article.review_started_by is not None
     assert list(article.transitions.values_list("name", flat=True)) == ["start_review"]
-    editor_client.post(transition_url(article, "approve"), {})
+    editor_client.post(transition_url(article, "send_back"), {"comment": "Thêm nguồn."})
+    assert Article.objects.get(pk=article.pk).status == Status.DRAFT
+
+
+def test_an_editor_who_edits_a_submission_then_presses_approve_is_told_to_ask_another(
+    editor_client, editor, second_editor, reporter, admin_form
+):
+    article = make_article_in("in_review", author=reporter)
+    data = admin_form(editor_client.get(change_url(article)))
+    response = editor_client.post(
+        change_url(article), {**data, "title": "Tiêu đề đã biên tập", "_then": "approve"}, follow=True
+    )
+    assert response.redirect_chain[-1][0] == change_url(article)
+    html = response.content.decode()
+    assert "Đã lưu các thay đổi của bạn." in html and "hai người duyệt" in html
+    article.refresh_from_db()
+    assert (article.title, article.status, article.last_edited_by) == (
+        "Tiêu đề đã biên tập",
+        Status.IN_REVIEW,
+        editor,
+    )
+    assert "approve" not in [step.name for step in workflow.available(article, editor)]
+    workflow.perform(article, "approve", second_editor)  # the second pair of eyes
     assert Article.objects.get(pk=article.pk).status == Status.APPROVED
 
 
@@ -466,15 +490,24 @@ def _fill_newsroom(reporter, count):
 def test_the_dashboard_makes_a_constant_number_of_queries(
     request, reporter, user_fixture, django_assert_num_queries
 ):
-    user = request.getfixturevalue(user_fixture)
-    queues = 8 if user_fixture == "editor" else 7
+    someone = request.getfixturevalue(user_fixture)
+
+    def as_the_index_finds_them():
+        user = type(someone).objects.get(pk=someone.pk)
+        user.has_perm(
+            "articles.view_article"
+        )  # the admin has loaded the permissions before the index renders
+        return user
+
+    # one aggregate for the totals, then one query per queue, whatever the number of articles; for an editor, the
+    # sections of their desk
+    queues = 9 if user_fixture == "editor" else 7
     _fill_newsroom(reporter, 1)
-    user = type(user).objects.get(pk=user.pk)
-    user.has_perm("articles.view_article")  # the admin has loaded the permissions before the index renders
-    # one aggregate for the totals, then one query per queue, whatever the number of articles
+    user = as_the_index_finds_them()
     with django_assert_num_queries(queues):
         dashboard(user)
     _fill_newsroom(reporter, 6)
+    user = as_the_index_finds_them()
     with django_assert_num_queries(queues):
         assert sum(len(queue.articles) for queue in dashboard(user)) > 10
 
@@ -500,6 +533,8 @@ def test_bylines_of_restored_or_created_articles_stay_unique(reporter_client, re
         "byline_links-0-position": "0",
         "photos-TOTAL_FORMS": "0",
         "photos-INITIAL_FORMS": "0",
+        "embeds-TOTAL_FORMS": "0",
+        "embeds-INITIAL_FORMS": "0",
         "pull_quotes-TOTAL_FORMS": "0",
         "pull_quotes-INITIAL_FORMS": "0",
     }

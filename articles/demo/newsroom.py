@@ -142,6 +142,17 @@ PHOTO_CAPTIONS = [
 ]
 
 
+# Videos and posts embedded in a few generated articles (by their number), placed after the second block. The
+# addresses are the providers' own documentation examples.
+EMBEDS = {
+    4: ("https://www.facebook.com/20531316728/posts/10154009990506729/", "Bài đăng của ban tổ chức lễ hội"),
+    5: ("https://www.youtube.com/watch?v=M7lc1UVf-VE", "Toàn cảnh điểm đến nhìn từ flycam"),
+    6: ("https://www.tiktok.com/@scout2015/video/6718335390845095173", "Khoảnh khắc về đích"),
+    9: ("https://www.facebook.com/facebook/videos/10153231379946729/", "Người dân chia sẻ về con đường mới"),
+    11: ("https://twitter.com/Interior/status/463440424141459456", ""),
+}
+
+
 def generated_articles(count, seed=2017):
     """`count` articles spread over the last two years (as minutes before now); the same ones for the same seed."""
     rng = random.Random(seed)
@@ -174,6 +185,9 @@ def generated_articles(count, seed=2017):
                 "placement": 2,
             }
             if index % 3 == 0
+            else None,
+            "embed": {"url": EMBEDS[index][0], "caption": EMBEDS[index][1], "placement": 2}
+            if index in EMBEDS
             else None,
             "photo": {
                 "caption": caption.format(**words),

@@ -17,7 +17,7 @@ def create_roles(apps, schema_editor):
         app_config.models_module = True
         create_permissions(app_config, apps=apps, verbosity=0)
         app_config.models_module = None
-    ensure_roles(apps)
+    ensure_roles(apps, skip_missing=True)
 
 
 def remove_roles(apps, schema_editor):

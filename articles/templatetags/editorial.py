@@ -2,7 +2,9 @@
 
 from django import template
 
+from articles import workflow
 from articles.dashboard import dashboard
+from sections.models import Section
 
 register = template.Library()
 
@@ -14,3 +16,12 @@ def editorial_dashboard(context):
     if not (user.has_perm("articles.view_article") or user.has_perm("articles.change_article")):
         return []
     return dashboard(user)
+
+
+@register.simple_tag(takes_context=True)
+def editorial_desk(context):
+    """The sections of the desk the user looking at the page works on, or nothing when they cover every section."""
+    user = context["request"].user
+    if not user.has_perm(workflow.REVIEW) or workflow.desk_filter(user) is None:
+        return []
+    return list(Section.objects.filter(pk__in=workflow.desks_of(user)))

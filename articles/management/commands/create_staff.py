@@ -11,7 +11,7 @@ from django.db import transaction
 
 from articles.models import Byline
 
-ROLES = {"reporter": "Reporters", "editor": "Editors"}
+ROLES = {"reporter": "Reporters", "editor": "Editors", "chief": "Chief editors"}
 PASSWORD_VARIABLE = "NEWSROOM_STAFF_PASSWORD"
 
 

@@ -1,5 +1,7 @@
-"""Load the demo newsroom: sections, people, the reference article, a few hundred everyday articles and a few
-articles at each step of the editorial workflow.
+"""Load the demo newsroom: sections, people (a reporter, an editor for every section, an editor on the culture and
+travel desk, a chief editor), the reference article, a few hundred everyday articles (a few with embedded videos and
+posts, a few corrected), a few articles at each step of the editorial workflow, and the reference article's address
+on the paper's previous site as a redirect.
 
 Idempotent: everything is looked up before it is created, so a second run changes nothing. Articles are published
 through articles.workflow like any other (submitted and published by the demo editor), without e-mails.
@@ -18,17 +20,30 @@ from articles import search, workflow
 from articles.demo import images
 from articles.demo.newsroom import BYLINES, SECTIONS, WORKFLOW_ARTICLES, generated_articles
 from articles.demo.reference import OTHER_NEWS_ARTICLE, REFERENCE_ARTICLE
-from articles.models import Article, ArticleByline, Byline, Photo, PullQuote
+from articles.models import Article, ArticleByline, Byline, Embed, Photo, PullQuote
 from articles.roles import ensure_roles
 from newsroom.site_url import site_url
+from redirects.models import Redirect, Source
 from sections.models import Section
 
 DEMO_ACCOUNTS = [
-    # username, password, group, byline, superuser
+    # username, password, group, byline (or the name of someone without one), superuser
     ("reporter", "reporter-demo-2026", "Reporters", "Phạm Tăng", False),
     ("editor", "editor-demo-2026", "Editors", "Hoàng Nga", False),
+    ("vanhoa", "vanhoa-demo-2026", "Editors", "Ngọc Lan", False),
+    ("chief", "chief-demo-2026", "Chief editors", "Trần Quang", False),
     ("admin", "admin-demo-2026", None, None, True),
 ]
+# The editors who sit on a desk; the others work on every section.
+DEMO_DESKS = {"vanhoa": ["van-hoa", "du-lich"]}
+# A few corrections, made by the chief editor on generated articles (by their number).
+DEMO_CORRECTIONS = {
+    2: "Bản trước ghi nhầm tên xã là Hải Xuân; đúng là xã Hải Đông.",
+    7: "Số liệu thu ngân sách được sửa từ 1.200 tỷ đồng thành 1.020 tỷ đồng theo báo cáo chính thức của Sở Tài chính.",
+    10: "Ảnh trong bài được chú thích lại cho đúng địa điểm: khu vực cảng Cái Rồng, không phải cảng Vạn Hoa.",
+}
+# The address the reference article had on the paper's previous site.
+DEMO_REDIRECT = "/tin-tuc/2017/09/xac-dinh-nhiem-vu-trong-tam-cu-the.htm"
 
 
 class Command(BaseCommand):
@@ -58,10 +73,15 @@ class Command(BaseCommand):
                 data = {**data, "bylines": [data["byline"]]}
                 created += self.load_article(data, published_at, sections, bylines, photo_seed=number)
             now = timezone.now().replace(second=0, microsecond=0)
+            generated = []
             for number, data in enumerate(generated_articles(articles), start=100):
                 published_at = now - datetime.timedelta(minutes=data["minutes_ago"])
                 created += self.load_article(data, published_at, sections, bylines, photo_seed=number)
+                generated.append(data)
             created += self.load_workflow_articles(sections, bylines)
+            self.load_desks(sections)
+            self.load_corrections(generated, sections)
+            self.load_redirect()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo newsroom ready: {Section.objects.count()} sections, {Byline.objects.count()} bylines, "
@@ -107,7 +127,7 @@ class Command(BaseCommand):
                 user.save()
             if group_name:
                 user.groups.add(roles[group_name])
-            if byline_name and bylines[byline_name].user_id is None:
+            if byline_name in bylines and bylines[byline_name].user_id is None:
                 bylines[byline_name].user = user
                 bylines[byline_name].save(update_fields=["user"])
             accounts[username] = User.objects.get(pk=user.pk)  # fresh: permissions of the groups just added
@@ -129,14 +149,18 @@ class Command(BaseCommand):
             ArticleByline.objects.create(article=article, byline=bylines[name], position=position)
         if data.get("pull_quote"):
             PullQuote.objects.create(article=article, **data["pull_quote"])
+        if data.get("embed"):
+            Embed.objects.create(article=article, **data["embed"])
         if data.get("photo"):
             size = (1200, 800) if photo_seed < 100 else (960, 640)
             Photo.objects.create(
                 article=article, image=images.bay_photo(photo_seed, *size), is_lead=True, **data["photo"]
             )
-        editor = self.accounts["editor"]
-        workflow.perform(article, "submit", editor, notify=False)
-        workflow.perform(article, "publish", editor, when=published_at, notify=False)
+        # The chief editor publishes the archive: some of it carries the demo editor's own byline, and nobody
+        # else may publish their own work (the four-eyes rule).
+        chief = self.accounts["chief"]
+        workflow.perform(article, "submit", chief, notify=False)
+        workflow.perform(article, "publish", chief, when=published_at, notify=False)
         return 1
 
     def load_workflow_articles(self, sections, bylines):
@@ -167,3 +191,22 @@ class Command(BaseCommand):
                 article = workflow.perform(article, name, self.accounts[username], notify=False, **options)
             created += 1
         return created
+
+    def load_desks(self, sections):
+        for username, slugs in DEMO_DESKS.items():
+            self.accounts[username].desks.add(*(sections[slug] for slug in slugs))
+
+    def load_corrections(self, generated, sections):
+        """Corrections with a note for readers, listed on /dinh-chinh/ (once: a second run finds them there)."""
+        for number, note in DEMO_CORRECTIONS.items():
+            if number >= len(generated):
+                continue
+            data = generated[number]
+            article = Article.objects.filter(section=sections[data["section"]], title=data["title"]).first()
+            if article is None or article.corrections.exists() or not article.is_published:
+                continue
+            workflow.perform(article, "correct", self.accounts["chief"], note=note, notify=False)
+
+    def load_redirect(self):
+        reference = Article.objects.get(slug="xac-dinh-nhiem-vu-trong-tam-cu-the", published_on__year=2017)
+        Redirect.objects.point(DEMO_REDIRECT, reference, source=Source.IMPORT, user=self.accounts["admin"])

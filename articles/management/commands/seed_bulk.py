@@ -187,6 +187,8 @@ class Command(BaseCommand):
                 "published_on": published_at.astimezone(local).date(),
                 "corrected_at": None,
                 "correction_note": "",
+                "seo_title": "",
+                "seo_description": "",
                 "created_at": published_at,
                 "modified_at": published_at,
                 "version": 1,
