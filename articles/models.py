@@ -221,7 +221,7 @@ def site_updated_at():
 
 
 def newest_correction_at():
-    """When the newest correction on the corrections page was made (cached per generation), or None."""
+    """When the newest correction on the corrections page was made (a cached fragment), or None."""
     return fragment(
         "newest-correction-at",
         lambda: (
@@ -230,6 +230,10 @@ def newest_correction_at():
             .values_list("corrected_at", flat=True)
             .first()
         ),
+        keys=(
+            "corr",
+            "all",
+        ),  # articles/cachekeys.py: the corrections readers are told of, and which they can read
     )
 
 

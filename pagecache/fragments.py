@@ -8,12 +8,15 @@ So a process's own copy is never staler than the shared store, and a render raci
 
 import dataclasses
 import datetime
+import logging
 
 from django.utils import timezone
 
 from . import conf
 from .context import begin, current, end
 from .store import Unavailable
+
+logger = logging.getLogger(__name__)
 
 SCHEDULE = "sched"  # the key of what is set to change by itself at a known time (scheduled articles)
 # Every entry's key, and every page's: invalidating it drops everything (after a bulk load, a release whose templates
@@ -32,11 +35,13 @@ class Entry:
         return (self.expires - (now or timezone.now())).total_seconds()
 
 
-def fragment(name, compute, *, keys=()):
+def fragment(name, compute, *, keys=(), named=False):
     """The value `compute()` returns, kept under `name` until a key it depends on changes.
 
     Its keys are `keys` and whatever the computation collects (the instances it loads, the lists it declares).
-    Staff (fresh renders) and FRAGMENTS=false compute it every time.
+    Staff (fresh renders) and FRAGMENTS=false compute it every time. A fragment that ends up naming no key is not
+    kept (nothing would ever make it stale), unless `named`: its name already says all it depends on (a template
+    fragment of the values it names, which may be none).
     """
     render = current()
     token = begin() if render is None else None
@@ -50,7 +55,11 @@ def fragment(name, compute, *, keys=()):
             render.collector.expire(entry.expires)
             return entry.value
         value, collector = computed(render, compute, keys)
-        keep(render, f"f:{name}", value, collector, conf.near_fragments())
+        if collector.keys or named:
+            keep(render, f"f:{name}", value, collector, conf.near_fragments())
+        else:
+            # Nothing it was built from is named: nothing would ever make it stale, so it is not kept.
+            logger.warning("Fragment %r names no content key: computed every time, never kept", name)
         return value
     finally:
         if token is not None:

@@ -16,6 +16,7 @@ from urllib.parse import parse_qsl, unquote, urlencode, urlsplit
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.signals import post_save
 from django.urls import Resolver404, resolve, translate_url
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
@@ -295,9 +296,24 @@ def follow_moved_article(sender, article, old_path, reason, **kwargs):
     Redirect.objects.filter(old_path=article_path(article.published_on, article.slug)).delete()
 
 
-def redirects_changed(sender, instance, **kwargs):
-    """Cached 301s and 404s name the redirects' key (articles.cachekeys.REDIRECTS): stale once a redirect changes."""
+ANSWER_FIELDS = ("old_path", "article_id", "target_path")
+
+
+def remember_answer(sender, instance, raw=False, **kwargs):
+    """What the redirect answered before this save (nothing for a new one)."""
+    if not raw and instance.pk is not None:
+        instance._answer_before = sender.objects.filter(pk=instance.pk).values_list(*ANSWER_FIELDS).first()
+
+
+def redirects_changed(sender, instance, raw=False, created=False, **kwargs):
+    """Cached 301s and 404s name the redirects' key (articles.cachekeys.REDIRECTS): stale once what a redirect
+    answers changes (a new one, a deleted one, another target); saving it unchanged changes nothing."""
     from articles.cachekeys import REDIRECTS
     from pagecache.journal import invalidate
 
+    if raw:
+        return
+    now = tuple(getattr(instance, name) for name in ANSWER_FIELDS)
+    if kwargs.get("signal") is post_save and not created and getattr(instance, "_answer_before", None) == now:
+        return
     invalidate({REDIRECTS}, reason=f"redirect {instance.old_path}", using=kwargs.get("using"))

@@ -50,7 +50,9 @@ class FragmentNode(template.Node):
             parts.append(_identity(value))
         # Hashed: the values may be long titles or slugs, and a cache key has a length limit.
         digest = hashlib.blake2b("\x1f".join(parts).encode(), digest_size=16).hexdigest()
-        return mark_safe(fragment(f"html:{digest}", lambda: str(self.nodelist.render(context)), keys=keys))
+        return mark_safe(
+            fragment(f"html:{digest}", lambda: str(self.nodelist.render(context)), keys=keys, named=True)
+        )
 
 
 def _keys(value):
