@@ -1,6 +1,7 @@
 """Revisions: a snapshot on every save, a readable diff, restoring, and the comparison with the published version."""
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from articles import previews, revisions, workflow
@@ -241,9 +242,13 @@ def kinds(article):
 
 
 def test_workflow_buttons_keep_a_revision_only_for_what_changed(
-    reporter_client, editor_client, reporter, editor, admin_form
+    reporter_client, editor_client, reporter, editor, second_editor, admin_form
 ):
-    """The story of the report: two real edits and five buttons once made seven revisions, five of them noise."""
+    """The story of the report: two real edits and five buttons once made seven revisions, five of them noise.
+
+    The editor who edits it is not the one who approves and publishes it (four eyes, docs/workflow.md)."""
+    second_client = Client()
+    second_client.force_login(second_editor)
     article = make_article_in("draft", author=reporter)
     form = admin_form(reporter_client.get(change_url(article)))
     reporter_client.post(change_url(article), {**form, "lead": "Sapo viết lại."})  # edit 1
@@ -253,8 +258,10 @@ def test_workflow_buttons_keep_a_revision_only_for_what_changed(
     press(
         editor_client, article, "reassign", admin_form, {"editor": str(editor.pk)}
     )  # changes no revision field
-    press(editor_client, article, "approve", admin_form, title="Tiêu đề đã duyệt")  # edit 2, then the step
-    press(editor_client, article, "publish", admin_form)
+    form = admin_form(editor_client.get(change_url(article)))
+    editor_client.post(change_url(article), {**form, "title": "Tiêu đề đã duyệt"})  # edit 2
+    press(second_client, article, "approve", admin_form)
+    press(second_client, article, "publish", admin_form)
     assert kinds(article) == [
         ("saved", ""),
         ("transition", "submit"),
