@@ -24,6 +24,8 @@ from .models import (
 )
 from .templatetags.news import zoned_time
 
+NOT_YOURS = _("This article is not published and is not yours: only its authors and the editors open it.")
+
 
 class ArticleBylineInline(admin.TabularInline):
     model = ArticleByline
@@ -89,7 +91,7 @@ class ArticleAdmin(ArticleWorkflowViews, admin.ModelAdmin):
         if article is None and from_field is None and str(object_id).isdigit():
             # Someone else's draft: refuse plainly rather than pretend it does not exist.
             if Article.objects.filter(pk=object_id).exists():
-                raise PermissionDenied
+                raise PermissionDenied(NOT_YOURS)
         return article
 
     def has_view_permission(self, request, obj=None):
