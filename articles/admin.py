@@ -283,7 +283,11 @@ class ArticleAdmin(ArticleWorkflowViews, admin.ModelAdmin):
 
     @admin.display(description=_("publication time"), ordering="published_at")
     def publication_time(self, article):
-        return zoned_time(article.published_at) or "—"
+        if not article.published_at:
+            return "—"
+        # The time and the day on one line, the zone under them if the column is narrow: two lines, not three.
+        moment, zone = zoned_time(article.published_at).rsplit(" ", 1)
+        return format_html('<span class="nowrap">{}</span> {}', moment, zone)
 
     @admin.display(description=_("bylines"))
     def byline_names(self, article):
