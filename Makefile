@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 EDGE_PORT ?= 6081
 
-.PHONY: run edge varnish test lint fmt migrations-check install browser bench load backup restore
+.PHONY: run edge varnish test lint fmt migrations-check install browser bench load admin-timing backup restore
 
 # Reinstall only when pyproject.toml changed: a cold install costs ~20 s here and pip's cache does not help.
 $(STAMP): pyproject.toml
@@ -56,6 +56,11 @@ bench: $(STAMP)
 # default 20000; LOAD_SECONDS, default 60); fails on any error. See docs/operations.md.
 load: $(STAMP)
 	$(BIN)/python scripts/load
+
+# Not a test: the admin's server time and queries, page by page, for one editor (ADMIN_TIMING_DB=sqlite|postgres,
+# ADMIN_TIMING_ARTICLES, ADMIN_TIMING_RUNS). Run it at a quiet moment. See docs/performance.md.
+admin-timing: $(STAMP)
+	$(BIN)/python scripts/admin-timing
 
 # Operations on an installed site (no reinstall first): docs/operations.md.
 backup:

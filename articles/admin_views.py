@@ -110,16 +110,22 @@ class ArticleWorkflowViews:
     def transition_view(self, request, object_id, name):
         """Confirm one step, with what it asks for (comment, editor, time, note), and take it."""
         article = self._article_for(request, object_id)
+        missing = []
         try:
             transition = workflow.check(article, name, request.user)
         except workflow.TransitionNotAllowed as refusal:
-            return self._refused(request, article, refusal)
+            if refusal.reason != workflow.TransitionNotAllowed.INCOMPLETE:
+                return self._refused(request, article, refusal)
+            # The step's own page says what the article lacks, and offers no button until it is filled in.
+            transition, missing = workflow.TRANSITIONS[name], refusal.missing
         form = TransitionForm(transition, article, request.POST if request.method == "POST" else None)
-        if request.method == "POST" and form.is_valid():
+        if request.method == "POST" and not missing and form.is_valid():
             try:
                 article = workflow.perform(article, name, request.user, **form.options())
             except workflow.TransitionNotAllowed as refusal:
-                return self._refused(request, article, refusal)
+                if refusal.reason != workflow.TransitionNotAllowed.INCOMPLETE:
+                    return self._refused(request, article, refusal)
+                missing = refusal.missing
             except ValidationError as error:
                 for field, errors in error.message_dict.items():
                     form.add_error(field if field in form.fields else None, errors)
@@ -138,6 +144,8 @@ class ArticleWorkflowViews:
             target_status=transition.to_state(article),
             target_state=Status(transition.to_state(article)).label,
             form=form,
+            missing=missing,
+            may_edit=self.has_change_permission(request, article),
             zone=newsroom_zone(),
             now=zoned_time(timezone.now()),
             media=self.media + form.media,

@@ -131,6 +131,9 @@ def _article_keys(instance):
     section_id = instance.__dict__.get("section_id")
     if section_id:
         keys.add(section(section_id))
+    # Asked again of an instance already loaded (a template fragment naming it): the bylines and tags it carries.
+    keys |= {byline(link.byline_id) for link in instance.__dict__.get("byline_list", ())}
+    keys |= {tag(link.tag_id) for link in instance.__dict__.get("tag_links", ())}
     return keys
 
 

@@ -303,22 +303,58 @@ def section_choice():
     )
 
 
-def iso_date(label, required=False, required_message=None):
-    """A day typed as YYYY-MM-DD, as the native date input sends it."""
+# A day as readers write it. The page's own format comes first (day/month/year, as the paper prints dates), then
+# the ISO form the addresses have always carried (/by-date/?date=2017-09-29) and English month names.
+DAY_INPUT_FORMATS = [
+    "%d/%m/%Y",
+    "%d-%m-%Y",
+    "%d.%m.%Y",
+    "%Y-%m-%d",
+    "%d %b %Y",
+    "%d %B %Y",
+    "%b %d %Y",
+    "%B %d %Y",
+    "%b %d, %Y",
+    "%B %d, %Y",
+]
+DAY_FORMAT = "%d/%m/%Y"
+# Shown in the empty field; the by-date form in the site's footer (templates/articles/includes/by_date_form.html)
+# prints the same words.
+DAY_PLACEHOLDER = _("dd/mm/yyyy")
+
+
+class DayInput(forms.DateInput):
+    """A text field that reads day/month/year in the page's language.
+
+    Not `<input type="date">`: browsers show it in their own language's order, so a Vietnamese page read in an
+    English browser asked for mm/dd/yyyy while the paper prints and says day/month/year; a typed 09/10 meant a
+    different day to the reader and to the field.
+    """
+
+    def __init__(self, attrs=None):
+        attrs = {"class": "day-input", "placeholder": DAY_PLACEHOLDER, "autocomplete": "off", **(attrs or {})}
+        super().__init__(attrs, DAY_FORMAT)
+
+
+def day_field(label, required=False, required_message=None):
+    """A day typed as day/month/year (29/09/2017), or as the ISO date the addresses carry (2017-09-29)."""
     error_messages = {"required": required_message} if required_message else {}
     return forms.DateField(
         label=label,
         required=required,
-        input_formats=["%Y-%m-%d"],
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        error_messages={"invalid": _("Enter a real date as YYYY-MM-DD, e.g. 2017-09-29."), **error_messages},
+        input_formats=DAY_INPUT_FORMATS,
+        widget=DayInput,
+        error_messages={
+            "invalid": _("Enter a real day as day/month/year, e.g. 29/09/2017."),
+            **error_messages,
+        },
     )
 
 
 class ByDateForm(forms.Form):
     """The "Xem tin theo ngày" form: a day that has come, and optionally a section."""
 
-    date = iso_date(_("Date"), required=True, required_message=_("Choose a date."))
+    date = day_field(_("Date"), required=True, required_message=_("Choose a date."))
     section = section_choice()
 
     def clean_date(self):
@@ -329,7 +365,7 @@ class ByDateForm(forms.Form):
 
 
 class SearchForm(forms.Form):
-    """`/search/?q=…&section=…&from=YYYY-MM-DD&to=YYYY-MM-DD&author=…`: the words and optional filters."""
+    """`/search/?q=…&section=…&from=…&to=…&author=…`: the words and optional filters (days as `day_field` reads them)."""
 
     # `from` is a Python keyword: the fields carry longer names and answer to the short ones in the URL.
     URL_NAMES = {"date_from": "from", "date_to": "to"}
@@ -342,8 +378,8 @@ class SearchForm(forms.Form):
         ),
     )
     section = section_choice()
-    date_from = iso_date(_("From"))
-    date_to = iso_date(_("To"))
+    date_from = day_field(_("From"))
+    date_to = day_field(_("To"))
     author = forms.ModelChoiceField(
         label=_("Author"),
         queryset=Byline.objects.all(),

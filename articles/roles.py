@@ -5,6 +5,7 @@ between transactional tests) keeps the permissions but drops the groups.
 """
 
 from django.apps import apps as global_apps
+from django.utils.translation import gettext_lazy as _
 
 MODEL_ACTIONS = frozenset({"add", "change", "delete", "view"})
 EDIT = ["add", "change", "delete", "view"]
@@ -50,6 +51,38 @@ ROLES["Chief editors"] = {
     "articles.article": [*ROLES["Editors"]["articles.article"], "publish_own_article", "cover_all_desks"],
     "sections.section": [*ROLES["Editors"]["sections.section"], "assign_desk"],
 }
+
+
+# What each role is for, in the words a staff member reads when the site refuses them something (the admin's 403).
+DUTIES = {
+    "Reporters": _(
+        "As a reporter you write articles, edit your own drafts and submit them for review, and take a submission "
+        "back while no editor has started on it. You can read your own articles in any state and every published "
+        "article. Editors review, publish and correct articles."
+    ),
+    "Editors": _(
+        "As an editor you review, send back, approve, publish, schedule, correct and unpublish articles (those of "
+        "your desk's sections, when you have a desk), share preview links, and manage sections, bylines and topics. "
+        "You do not approve or publish what you wrote or last edited yourself: another editor does."
+    ),
+    "Chief editors": _(
+        "As a chief editor you cover every section's desk, seat editors on desks, and may approve and publish your "
+        "own work."
+    ),
+}
+
+
+NO_ROLE = _(
+    "Your account has no newsroom role yet: ask the site's administrator to make you a reporter or an editor."
+)
+
+
+def duties(user):
+    """What this staff member's roles let them do, one sentence per role."""
+    if user.is_superuser:
+        return [_("As the site's administrator you can do everything here.")]
+    names = set(user.groups.values_list("name", flat=True))
+    return [DUTIES[name] for name in DUTIES if name in names] or [NO_ROLE]
 
 
 def ensure_roles(apps=global_apps, skip_missing=False):

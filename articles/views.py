@@ -489,12 +489,15 @@ class CappedPaginator(Paginator):
 
 
 class ArticleListView(ListView):
-    """A dated, paginated listing of published articles, newest first."""
+    """A dated, paginated listing of published articles, newest first (templates/articles/listing.html)."""
 
     pagecache = Policy(parameters=("page",))
     paginate_by = 20
     paginator_class = CappedPaginator
     context_object_name = "articles"
+    # What each card prints besides its title and time: a section page does not repeat its own name on every card.
+    card_shows_section = True
+    card_shows_bylines = False
 
     def published_articles(self):
         return Article.objects.published().for_listing().order_by("-published_at", "-pk")
@@ -502,6 +505,8 @@ class ArticleListView(ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["page_range"] = page_range(context["page_obj"])
+        context["card_shows_section"] = self.card_shows_section
+        context["card_shows_bylines"] = self.card_shows_bylines
         return context
 
 
@@ -534,6 +539,7 @@ class SearchView(ArticleListView):
 
     template_name = "articles/search.html"
     pagecache = Policy(parameters=("q", "section", "from", "to", "author", "page"))
+    card_shows_bylines = True  # results name their authors
 
     def get(self, request, *args, **kwargs):
         self.form = SearchForm(request.GET)

@@ -30,6 +30,7 @@ from sections.models import Section
 from . import notifications, revisions
 from .models import Article, ArticleByline, ArticleTransition, Correction, Revision, Status
 from .people import display_name
+from .sanitizer import html_to_text
 
 # Who may take a step, besides holding its permission.
 AUTHORS = "authors"  # only the article's authors (its creator and the people on its bylines)
@@ -48,15 +49,18 @@ ALL_DESKS = "articles.cover_all_desks"
 
 
 class TransitionNotAllowed(PermissionDenied):
-    """This user may not take this step, or the article is not in a state that allows it."""
+    """This user may not take this step, the article is not in a state that allows it, or it lacks what the step
+    needs (`missing`: what to fill in)."""
 
     PERMISSION = "permission"
     STATE = "state"
+    INCOMPLETE = "incomplete"
 
-    def __init__(self, message, reason):
+    def __init__(self, message, reason, missing=()):
         super().__init__(message)
         self.message = message
         self.reason = reason
+        self.missing = list(missing)
 
     def __str__(self):
         return str(self.message)
@@ -78,6 +82,22 @@ def _live(article):
     if not article.is_published:
         return _("Only an article that readers can already see can be corrected.")
     return None
+
+
+def _has_words(text):
+    """Real text: a letter or a digit, not only spaces, empty paragraphs or punctuation."""
+    return any(char.isalnum() for char in text or "")
+
+
+def _missing_for_readers(article):
+    """What an article must have before it goes to the desk or to readers; each item as the reporter reads it."""
+    needs = [
+        (_("a title"), _has_words(article.title)),
+        (_("a lead"), _has_words(article.lead)),
+        (_("a body with text (not only empty lines)"), _has_words(html_to_text(article.body))),
+        (_("a section"), article.section_id is not None),
+    ]
+    return [label for label, present in needs if not present]
 
 
 def _submit(article, user, now, options):
@@ -139,7 +159,10 @@ class Transition:
     desk_only: bool = False  # only for the editors of the article's desk
     four_eyes: bool = False  # not for whoever wrote or last edited the article
     checklist: bool = False  # the pre-publish checklist applies
+    # Why the step cannot be taken now (it is then not offered), or None.
     condition: Callable | None = None
+    # What the article lacks for this step, as a list: the step is still offered and its page says what to fill in.
+    requires: Callable | None = None
     effect: Callable | None = None
 
     def to_state(self, article):
@@ -164,6 +187,7 @@ TRANSITIONS = _table(
         ),
         takes_editor=True,
         takes_desk=True,
+        requires=_missing_for_readers,
         effect=_submit,
     ),
     Transition(
@@ -243,6 +267,7 @@ TRANSITIONS = _table(
         desk_only=True,
         four_eyes=True,
         checklist=True,
+        requires=_missing_for_readers,
         effect=_publish,
     ),
     Transition(
@@ -451,17 +476,30 @@ def check(article, name, user):
         )
     if transition.condition and (reason := transition.condition(article)):
         raise TransitionNotAllowed(reason, TransitionNotAllowed.STATE)
+    if transition.requires and (missing := transition.requires(article)):
+        raise TransitionNotAllowed(
+            _("“%(step)s” is not possible yet: the article still needs %(missing)s.")
+            % {"step": transition.label, "missing": ", ".join(str(item) for item in missing)},
+            TransitionNotAllowed.INCOMPLETE,
+            missing,
+        )
     return transition
 
 
 def available(article, user):
-    """The steps this user may take on this article now, in the table's order: the admin's buttons."""
+    """The steps this user may take on this article, in the table's order: the admin's buttons.
+
+    A step refused only because the article lacks something is offered all the same: its page says what to fill in.
+    """
     steps = []
-    for name in TRANSITIONS:
+    for name, transition in TRANSITIONS.items():
+        if article.status not in transition.sources:
+            continue  # refused whoever asks: no need to look up whether this user wrote the article
         try:
             steps.append(check(article, name, user))
-        except TransitionNotAllowed:
-            continue
+        except TransitionNotAllowed as refusal:
+            if refusal.reason == TransitionNotAllowed.INCOMPLETE:
+                steps.append(TRANSITIONS[name])
     return steps
 
 

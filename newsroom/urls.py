@@ -16,6 +16,7 @@ admin.site.site_header = format_lazy("{} · {}", settings.NEWSROOM["SITE_NAME"],
 admin.site.site_title = format_lazy("{} · {}", settings.NEWSROOM["SITE_NAME"], _("Newsroom"))
 admin.site.index_title = _("Editorial desk")
 
+handler403 = "newsroom.views.permission_denied"
 handler500 = "newsroom.views.server_error"
 
 # Machine-read addresses stay at the root in every language: a crawler finds them where robots.txt says.

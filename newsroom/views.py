@@ -1,6 +1,7 @@
 import sys
 
 from django.conf import settings
+from django.contrib import admin
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, HttpResponsePermanentRedirect, HttpResponseServerError
 from django.shortcuts import render
@@ -8,9 +9,14 @@ from django.template import loader
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import translation
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 
+from articles import roles
 from articles.seo import absolute_url
 from pagecache.middleware import cacheable
+
+from .security import is_admin_request
 
 
 def favicon(request):
@@ -60,3 +66,25 @@ def database_unavailable(request):
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     response["Cache-Control"] = "no-store"
     return response
+
+
+def permission_denied(request, exception=None):
+    """The 403 page. Staff in the admin get it in the admin's look and their language: why, what their role lets
+    them do, and the way back. Everyone else gets the public site's page."""
+    user = getattr(request, "user", None)
+    if user is None or not (user.is_active and user.is_staff and is_admin_request(request)):
+        return render(request, "403.html", status=403)
+    referer = request.headers.get("referer", "")
+    context = {
+        **admin.site.each_context(request),
+        "title": _("You cannot open this page"),
+        # The workflow and the article admin raise with a sentence written for staff; Django's own refusals say
+        # nothing, and the page then says it in general terms.
+        "reason": str(exception or ""),
+        "duties": roles.duties(user),
+        "back_url": referer
+        if referer != request.build_absolute_uri()
+        and url_has_allowed_host_and_scheme(referer, {request.get_host()}, request.is_secure())
+        else "",
+    }
+    return render(request, "admin/403.html", context, status=403)

@@ -11,6 +11,7 @@ class SectionView(ArticleListView):
     """A section's dated listing, newest first."""
 
     template_name = "sections/section_detail.html"
+    card_shows_section = False
 
     def get_queryset(self):
         self.section = get_object_or_404(Section, slug=self.kwargs["slug"])

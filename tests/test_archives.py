@@ -103,7 +103,7 @@ def test_a_day_without_news_says_so_and_points_to_the_nearest_days(client, aroun
 
 def test_the_day_archive_has_the_date_picker_set_to_that_day(client, around_midnight):
     html = client.get("/2017/09/29/").content.decode()
-    assert 'id="by-date-date" type="date" name="date" required value="2017-09-29"' in html
+    assert 'id="by-date-date" class="day-input" type="text" name="date" required value="29/09/2017"' in html
 
 
 @pytest.mark.parametrize(
@@ -192,6 +192,28 @@ def test_by_date_keeps_the_section(client, around_midnight):
     assert client.get(response["Location"]).status_code == 200
 
 
+@pytest.mark.parametrize(
+    "typed",
+    ["29/09/2017", "29/9/2017", "29-09-2017", "29.09.2017", " 29/09/2017 ", "2017-09-29", "Sep 29, 2017"],
+)
+def test_by_date_reads_the_day_as_readers_write_it(client, around_midnight, typed):
+    """Day first, as the paper prints dates; the ISO date of the address contract (`?date=2017-09-29`) still works."""
+    response = client.get("/by-date/", {"date": typed})
+    assert response.status_code == 302
+    assert response["Location"] == "/2017/09/29/"
+
+
+@pytest.mark.parametrize(("prefix", "placeholder"), [("", "ngày/tháng/năm"), ("/en", "dd/mm/yyyy")])
+def test_the_date_field_says_day_month_year_in_the_page_language(
+    client, around_midnight, prefix, placeholder
+):
+    """Not a browser date input, which shows its own language's order (mm/dd/yyyy in an English browser)."""
+    html = client.get(f"{prefix}/2017/").content.decode()
+    field = re.search(r'<input id="by-date-date"[^>]*>', html).group()
+    assert 'type="text"' in field and 'type="date"' not in field
+    assert f'placeholder="{placeholder}"' in field
+
+
 def test_by_date_in_english_stays_in_english(client, around_midnight):
     response = client.get("/en/by-date/", {"date": "2017-09-29"})
     assert response["Location"] == "/en/2017/09/29/"
@@ -206,10 +228,11 @@ def test_by_date_accepts_today(client):
 @pytest.mark.parametrize(
     ("query", "message"),
     [
-        ({"date": "2017-02-30"}, "Hãy nhập một ngày có thật theo dạng NNNN-TT-NN"),
-        ({"date": "abc"}, "Hãy nhập một ngày có thật theo dạng NNNN-TT-NN"),
-        ({"date": "29/09/2017"}, "Hãy nhập một ngày có thật theo dạng NNNN-TT-NN"),
-        ({"date": "99999-01-01"}, "Hãy nhập một ngày có thật theo dạng NNNN-TT-NN"),
+        ({"date": "2017-02-30"}, "Hãy nhập một ngày có thật theo dạng ngày/tháng/năm, ví dụ 29/09/2017."),
+        ({"date": "30/02/2017"}, "Hãy nhập một ngày có thật theo dạng ngày/tháng/năm"),
+        ({"date": "abc"}, "Hãy nhập một ngày có thật theo dạng ngày/tháng/năm"),
+        ({"date": "29/09/17"}, "Hãy nhập một ngày có thật theo dạng ngày/tháng/năm"),
+        ({"date": "99999-01-01"}, "Hãy nhập một ngày có thật theo dạng ngày/tháng/năm"),
         ({"date": ""}, "Hãy chọn một ngày."),
         ({}, "Hãy chọn một ngày."),
         ({"date": "9999-12-31"}, "Ngày này chưa tới; hãy chọn hôm nay hoặc một ngày trước đó."),
@@ -243,7 +266,7 @@ def test_by_date_shows_what_was_typed_escaped(client):
 def test_by_date_explains_in_english_too(client):
     response = client.get("/en/by-date/", {"date": "2017-02-30"})
     assert response.status_code == 400
-    assert "Enter a real date as YYYY-MM-DD, e.g. 2017-09-29." in response.content.decode()
+    assert "Enter a real day as day/month/year, e.g. 29/09/2017." in response.content.decode()
 
 
 def test_a_busy_day_is_listed_a_page_at_a_time(client):

@@ -231,6 +231,22 @@ def test_filters_by_section_dates_and_author(client):
     assert found(client, "yen tu", **{"from": "2024-05-30"}) == ["Giải chạy Yên Tử"]
     assert found(client, "yen tu", to="2024-05-10") == ["Lễ hội Yên Tử", "Yên Tử mùa xuân"]
     assert found(client, "yen tu", section="van-hoa", to="2024-04-30") == ["Yên Tử mùa xuân"]
+    # Typed day first, as the fields ask for it in both languages.
+    assert found(client, "yen tu", **{"from": "01/05/2024", "to": "31/05/2024"}) == [
+        "Giải chạy Yên Tử",
+        "Lễ hội Yên Tử",
+    ]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("prefix", "placeholder"), [("", "ngày/tháng/năm"), ("/en", "dd/mm/yyyy")])
+def test_date_filters_read_day_month_year_and_print_back_what_was_typed(client, prefix, placeholder):
+    make_article(title="Hạ Long về đêm")
+    html = client.get(f"{prefix}{SEARCH_URL}", {"q": "ha long", "from": "01/05/2024"}).content.decode()
+    for name in ("from", "to"):
+        field = re.search(rf'<input [^>]*name="{name}"[^>]*>', html).group()
+        assert 'type="text"' in field and f'placeholder="{placeholder}"' in field
+    assert 'value="01/05/2024"' in html
 
 
 @pytest.mark.django_db

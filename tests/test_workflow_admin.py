@@ -292,7 +292,7 @@ def test_the_change_form_lists_the_history(editor_client, reporter, editor):
 def test_admin_times_name_the_zone(editor_client, reporter, frozen_now):
     make_article_in("published", author=reporter, published_at=frozen_now - datetime.timedelta(hours=2))
     html = editor_client.get(reverse("admin:articles_article_changelist")).content.decode()
-    assert "07:00 28/11/2026 GMT+7" in html
+    assert '<span class="nowrap">07:00 28/11/2026</span> GMT+7' in html
 
 
 # The two-saves conflict.

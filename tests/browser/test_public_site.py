@@ -37,7 +37,7 @@ def test_a_reader_browses_by_date_section_author_and_language(browser_page, demo
 
     page.goto(page.base_url + demo.get_absolute_url())
     screenshots(page, "article-vi")
-    page.fill("#by-date-date", "2017-09-29")  # the native date picker, filled as a reader's choice would
+    page.fill("#by-date-date", "29/09/2017")  # day/month/year, as the paper prints dates
     page.click(".by-date-form button[type=submit]")
     page.wait_for_url("**/2017/09/29/")
     assert page.locator("h1").inner_text() == "Thứ Sáu, 29/09/2017"

@@ -10,10 +10,10 @@ def test_reader_searches_from_the_header_without_accents(browser_page, demo):
     page.keyboard.press("Enter")
     page.wait_for_url("**/search/?q=nhiem+vu+trong+tam+quang+ninh")
     assert page.locator(".page-intro").inner_text() == "1 bài viết cho “nhiem vu trong tam quang ninh”"
-    title = page.locator(".search-results .card-title a")
+    title = page.locator(".listing .card-title a")
     assert title.inner_text() == "Xác định nhiệm vụ trọng tâm, cụ thể"
-    assert page.locator(".search-results .card-title mark").inner_text() == "nhiệm vụ trọng tâm"
-    assert page.locator(".search-results .card-lead mark").first.inner_text() == "Quảng Ninh"
+    assert page.locator(".listing .card-title mark").inner_text() == "nhiệm vụ trọng tâm"
+    assert page.locator(".listing .card-lead mark").first.inner_text() == "Quảng Ninh"
     page.shot("results-desktop")
     page.set_viewport_size({"width": 390, "height": 844})
     page.shot("results-phone")
