@@ -129,16 +129,27 @@ def snapshot_from_forms(form, formsets):
     )
 
 
-def record(article, user, kind, *, transition="", restored_from=None):
+def record(article, user, kind, *, transition="", restored_from=None, parts=None):
     """Keep the article as it is now as a new revision."""
-    return Revision.objects.create(
+    revision = make(article, user, kind, transition=transition, restored_from=restored_from, parts=parts)
+    revision.save()
+    return revision
+
+
+def make(article, user, kind, *, transition="", restored_from=None, parts=None):
+    """The revision `record` keeps, unsaved (bulk imports insert many at once).
+
+    `parts` are the article's parts as the caller has just written them (the snapshot's keyword arguments:
+    section, bylines, photos, quotes, tags, related), so that they need not be read back.
+    """
+    return Revision(
         article=article,
         version=article.version,
         kind=kind,
         transition=transition,
         restored_from=restored_from,
         user=user,
-        snapshot=snapshot(article),
+        snapshot=_document(article, **parts) if parts is not None else snapshot(article),
     )
 
 

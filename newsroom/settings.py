@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "taggit",
     "sections",
     "articles",
+    "wordpress",
 ]
 
 MIDDLEWARE = [
