@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "sections",
     "articles",
     "wordpress",
+    "exchange",
 ]
 
 MIDDLEWARE = [
