@@ -61,8 +61,11 @@ def _mode(name, writing):
 
 def export(stream, name="", progress=None):
     """Write the archive to a binary `stream`; returns the manifest (with how many records of each kind)."""
+    outermost = not connection.in_atomic_block
     with transaction.atomic():
-        if connection.vendor == "postgresql":
+        if (
+            connection.vendor == "postgresql" and outermost
+        ):  # inside a caller's transaction, its snapshot holds
             with connection.cursor() as cursor:
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
         registered = kinds.registered()

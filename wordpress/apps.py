@@ -12,5 +12,7 @@ class WordPressConfig(AppConfig):
         # Where imported articles came from travels with them: a later import stays idempotent on the new site,
         # and the old addresses can still be answered.
         register(Kind("wordpress_site", "wordpress.Site"))
-        register(Kind("wordpress_author", "wordpress.ImportedAuthor", after=("wordpress_site", "byline", USER)))
+        register(
+            Kind("wordpress_author", "wordpress.ImportedAuthor", after=("wordpress_site", "byline", USER))
+        )
         register(Kind("wordpress_post", "wordpress.ImportedPost", after=("wordpress_site", "article")))
