@@ -311,8 +311,7 @@ class Importer:
         # What the post created (a byline, a tag) was rolled back with it: look them up again. Files its photos
         # wrote have no rows any more: remove them.
         self.sections, self.bylines, self.tags = {}, {}, {}
-        for photo in photos:
-            renditions.delete_files(photo.image, photo.renditions)
+        _remove_files(photos)
         self.skip(item, _("not imported: %(error)s") % {"error": _describe(error)})
 
     def account(self, item, planned, notes, missing, outcome):
@@ -589,8 +588,7 @@ class Importer:
                     ),
                 )
         except Exception:  # noqa: BLE001 - which post failed is found by importing each alone
-            for photo in self.written:
-                renditions.delete_files(photo.image, photo.renditions)
+            _remove_files(self.written)
             for item, planned, digest, notes, missing in posts:
                 self.write_one(item, planned, digest, notes, missing)
             return
@@ -715,15 +713,22 @@ class Importer:
                         position=photo.position,
                         is_lead=photo.is_lead,
                     )
+                    self.written.append(stored)  # before saving: a save that fails half-way leaves files
                     stored.save()
                     written.append(stored)
-                    self.written.append(stored)
             except (ValidationError, OSError) as error:
                 planned.photos.remove(photo)
                 self.report.missing_media.append(
                     MissingMedia(item.post_id, str(photo.path), _describe(error))
                 )
         return written
+
+
+def _remove_files(photos):
+    """The files of photos whose rows were rolled back: the original and every rendition it may have had."""
+    for photo in photos:
+        if getattr(photo.image, "_committed", False) and photo.image.name:
+            renditions.delete_files(photo.image, renditions.widths())
 
 
 def _describe(error):

@@ -83,7 +83,17 @@ class Report:
         return sum(self.outcomes.values())
 
     def as_dict(self):
-        data = dataclasses.asdict(self)
+        # Not dataclasses.asdict(): it rebuilds a Counter from (key, count) pairs, counting the pairs.
+        data = {}
+        for field in dataclasses.fields(self):
+            value = getattr(self, field.name)
+            if isinstance(value, dict):
+                value = dict(value)
+            elif isinstance(value, list):
+                value = [
+                    dataclasses.asdict(entry) if dataclasses.is_dataclass(entry) else entry for entry in value
+                ]
+            data[field.name] = value
         data["posts"] = self.posts
         return data
 
