@@ -146,7 +146,8 @@ class ArticleQuerySet(models.QuerySet):
         """Insert new articles in one statement, their fields derived as save() derives them (the sanitized body,
         the publication date, a slug free on that date), for bulk imports; returns them with their ids.
 
-        The slugs taken on their dates are read in one query, not one per article.
+        The slugs taken on their dates are read in one query, not one per article. An article that comes with its
+        search document (a bulk import that knows all its parts: search.texts_of) is not indexed again.
         """
         for article in articles:
             article.body = sanitize(article.body)
@@ -165,7 +166,8 @@ class ArticleQuerySet(models.QuerySet):
                 on_that_day.add(article.slug)
         created = self.bulk_create(articles)
         for article in created:
-            search.reindex(article)
+            if not article.search_text:
+                search.reindex(article)
         return created
 
     def newest_ids(self, newest, per_section=0, section_ids=()):

@@ -240,13 +240,25 @@ _VECTOR_SQL = " || ".join(
 def other_texts(article):
     """Everything printed with the article but its title and lead: the body's text (not its markup), the
     correction note, captions and credits, pull-quotes, bylines and tags."""
+    return texts_of(
+        article,
+        photos=article.photos.all(),
+        quotes=article.pull_quotes.all(),
+        bylines=[link.byline for link in article.byline_links.all()],
+        tags=[item.tag for item in sorted(article.tagged_items.all(), key=lambda item: item.pk)],
+    )
+
+
+def texts_of(article, *, photos, quotes, bylines, tags):
+    """other_texts() from parts a caller holds (a bulk import that has just made them): photos and quotes in
+    their page order, bylines in order, tags in the order they were given."""
     texts = [html_to_text(article.body), article.correction_note]
-    for photo in article.photos.all():
+    for photo in photos:
         texts += [photo.caption, photo.credit]
-    for quote in article.pull_quotes.all():
+    for quote in quotes:
         texts += [quote.text, quote.attribution_title, quote.attribution_name]
-    texts += [link.byline.name for link in article.byline_links.all()]
-    texts += [item.tag.name for item in sorted(article.tagged_items.all(), key=lambda item: item.pk)]
+    texts += [byline.name for byline in bylines]
+    texts += [tag.name for tag in tags]
     return texts
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 from django.test import Client
 
 from articles import workflow
@@ -427,3 +428,18 @@ def test_posts_of_several_authors_and_unknown_logins(tmp_path, editor):
     bylines = Byline.objects.count()
     run(path, editor)
     assert Byline.objects.count() == bylines
+
+
+@pytest.mark.django_db
+def test_imported_articles_carry_the_search_document_a_reindex_would_write(tmp_path, editor, uploads):
+    from articles import search
+
+    run(newsroom_export(tmp_path / "export.xml"), editor, media_dir=uploads)
+    columns = ["pk", "search_title", "search_text"]
+    if connection.vendor == "postgresql":
+        columns.append("search_vector")
+    imported = list(Article.objects.order_by("pk").values_list(*columns))
+    search.reindex_many(Article.objects.all())
+    assert list(Article.objects.order_by("pk").values_list(*columns)) == imported
+    found = search.results(search.parse("bình minh xuân việt"), Article.objects.published())
+    assert [article.title for article in found] == ["Cầu Bãi Cháy sáng nay"]

@@ -23,7 +23,7 @@ from urllib.parse import unquote, urlsplit
 
 from django.core.exceptions import ValidationError
 from django.core.files import File
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
@@ -583,7 +583,7 @@ class Importer:
         try:
             with transaction.atomic():
                 entries = [
-                    self.entry(item, planned, Article(slug=planned.slug)) for item, planned, *_rest in posts
+                    self.entry(item, planned, self.indexed(planned)) for item, planned, *_rest in posts
                 ]
                 workflow.record_imports(
                     entries,
@@ -639,6 +639,25 @@ class Importer:
             else _("Imported from WordPress: %(link)s (post %(id)s, “%(status)s” there).")
         ) % {"link": item.link, "id": item.post_id, "status": _wordpress_status(item)}
         return workflow.Import(article, planned.status, planned.published_at, comment)
+
+    def indexed(self, planned):
+        """A new article with its search document made from the parts it is about to get: no second pass to
+        read them back (photos that fail to be stored ask for it again, in write_photos)."""
+        article = Article(slug=planned.slug, title=planned.title, lead=planned.lead, body=planned.body)
+        quotes = [
+            PullQuote(text=q.text, attribution_name=q.name, attribution_title=q.title, placement=q.placement)
+            for q in planned.quotes
+        ]
+        texts = search.texts_of(
+            article,
+            photos=sorted(planned.photos, key=lambda photo: (photo.placement, photo.position)),
+            quotes=sorted(quotes, key=lambda quote: quote.placement),
+            bylines=[planned.byline],
+            tags=[self.tag(name) for name in planned.tags],
+        )
+        for name, value in search.document(planned.title, planned.lead, texts, connection.vendor).items():
+            setattr(article, name, value)
+        return article
 
     @staticmethod
     def mapped(item, planned, article, digest):
@@ -726,6 +745,7 @@ class Importer:
                     written.append(stored)
             except (ValidationError, OSError) as error:
                 planned.photos.remove(photo)
+                search.reindex(article)  # its document named the caption of a photo it does not have
                 self.report.missing_media.append(
                     MissingMedia(item.post_id, str(photo.path), _describe(error))
                 )
