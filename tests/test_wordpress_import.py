@@ -443,3 +443,25 @@ def test_imported_articles_carry_the_search_document_a_reindex_would_write(tmp_p
     assert list(Article.objects.order_by("pk").values_list(*columns)) == imported
     found = search.results(search.parse("bình minh xuân việt"), Article.objects.published())
     assert [article.title for article in found] == ["Cầu Bãi Cháy sáng nay"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_batches_are_committed_as_they_go(tmp_path, editor, monkeypatch):
+    """A run that dies half-way keeps the batches it finished: running it again picks up from there."""
+    path = wxr.write(tmp_path / "export.xml", *(wxr.post(number, f"Tin {number}", "x") for number in range(1, 6)))
+    real_batch = Importer.run_batch
+    calls = []
+
+    def dying_batch(importer, batch, done):
+        calls.append(len(batch))
+        if len(calls) == 3:
+            raise KeyboardInterrupt
+        return real_batch(importer, batch, done)
+
+    monkeypatch.setattr(Importer, "run_batch", dying_batch)
+    with pytest.raises(KeyboardInterrupt):
+        run(path, editor, batch_size=2)
+    assert Article.objects.count() == 4
+    monkeypatch.setattr(Importer, "run_batch", real_batch)
+    report = run(path, editor, batch_size=2)
+    assert report.outcomes == {"unchanged": 4, "created": 1}

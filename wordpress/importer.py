@@ -10,6 +10,7 @@ whose article would come out the same is left alone. A post changed in a newer e
 an editor changed the article here since (then it is skipped and reported, never overwritten).
 """
 
+import contextlib
 import csv
 import dataclasses
 import datetime
@@ -193,7 +194,8 @@ class Importer:
         self.describe_file()
         if self.progress:
             self.progress.total = self.report.by_type.get("post", 0)
-        with transaction.atomic():
+        # Batches commit as they go; a dry run holds them all in one transaction, rolled back at the end.
+        with transaction.atomic() if self.options.dry_run else contextlib.nullcontext():
             self.site = self.site_record()
             self.run_posts()
             imported = ImportedPost.objects.filter(site=self.site).values_list("post_id", flat=True)
