@@ -20,6 +20,8 @@ from sections.models import Section
 
 from .factories import make_article, make_photo, make_section
 
+pytestmark = pytest.mark.usefixtures("english")
+
 MOMENT = "2026-11-28 09:00:00+07:00"
 
 

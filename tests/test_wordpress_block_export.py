@@ -7,6 +7,8 @@ from django.test import Client
 
 from .test_wordpress_real_exports import _article, _check_every_post, _imported
 
+pytestmark = pytest.mark.usefixtures("english")
+
 
 @pytest.fixture(scope="module")
 def blocks(django_db_setup, django_db_blocker, tmp_path_factory):

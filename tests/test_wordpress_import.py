@@ -19,6 +19,8 @@ from wordpress.models import ImportedPost, Site
 from . import wxr
 from .factories import make_section
 
+pytestmark = pytest.mark.usefixtures("english")
+
 TABLES = (Article, Photo, ArticleTransition, Revision, Byline, Tag, Section, ImportedPost, Site)
 
 
@@ -134,7 +136,7 @@ def test_a_newsroom_export(tmp_path, editor, uploads, frozen_now):
     # The original, not the 300 px copy the post showed; renditions made from it.
     assert (inline.width, inline.height) == (800, 600) and inline.renditions == [320, 640]
     page = Client().get(bridge.get_absolute_url()).content.decode()
-    assert "Cầu Bãi Cháy lúc bình minh." in page and "Ảnh: Xuân Việt" in page
+    assert "Cầu Bãi Cháy lúc bình minh." in page and "Photo: Xuân Việt" in page
 
     assert Section.objects.get(slug="luu-tru").articles.count() == 5
     assert ImportedPost.objects.get(post_id=12).article.status == Status.DRAFT
@@ -448,7 +450,9 @@ def test_imported_articles_carry_the_search_document_a_reindex_would_write(tmp_p
 @pytest.mark.django_db(transaction=True)
 def test_batches_are_committed_as_they_go(tmp_path, editor, monkeypatch):
     """A run that dies half-way keeps the batches it finished: running it again picks up from there."""
-    path = wxr.write(tmp_path / "export.xml", *(wxr.post(number, f"Tin {number}", "x") for number in range(1, 6)))
+    path = wxr.write(
+        tmp_path / "export.xml", *(wxr.post(number, f"Tin {number}", "x") for number in range(1, 6))
+    )
     real_batch = Importer.run_batch
     calls = []
 

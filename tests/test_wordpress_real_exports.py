@@ -8,7 +8,7 @@ import pytest
 import time_machine
 from django.db import transaction
 from django.test import Client, override_settings
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.html import escape
 
 from articles.models import Article, ArticleTransition, Revision, Status
@@ -21,6 +21,8 @@ from . import wxr as exports
 from .factories import make_user
 from .pages import main_column, tags
 
+pytestmark = pytest.mark.usefixtures("english")
+
 NOW = datetime.datetime(2026, 11, 28, 2, 0, tzinfo=datetime.UTC)  # conftest.frozen_now, 09:00 in Hà Nội
 RAW = re.compile(r"\[/?(caption|gallery|embed|audio|video)\b|<!--\s*/?wp:")
 
@@ -30,6 +32,7 @@ def _imported(name, tmp_path_factory, django_db_blocker):
     uploads = exports.uploads_for(path, tmp_path_factory.mktemp("uploads"))
     media = tmp_path_factory.mktemp("media")
     with (
+        translation.override("en"),
         time_machine.travel(NOW, tick=False),
         override_settings(MEDIA_ROOT=media),
         django_db_blocker.unblock(),
@@ -171,7 +174,7 @@ def test_theme_unit_test_data_notable_posts(theme, frozen_now):
     # Local and UTC times differ: the UTC time is the one kept, and the day is the newsroom's.
     keyboard = _article(1724)
     assert keyboard.published_at == datetime.datetime(2018, 10, 21, 3, 3, 48, tzinfo=datetime.UTC)
-    assert keyboard.get_absolute_url() == "/2018/10/21/keyboard-navigation/"
+    assert keyboard.get_absolute_url().endswith("/2018/10/21/keyboard-navigation/")
     assert keyboard.wordpress_post.local_date == "2018-10-20 20:03:48"
 
     many_tags = _article(1151)
