@@ -469,3 +469,12 @@ def test_batches_are_committed_as_they_go(tmp_path, editor, monkeypatch):
     monkeypatch.setattr(Importer, "run_batch", real_batch)
     report = run(path, editor, batch_size=2)
     assert report.outcomes == {"unchanged": 4, "created": 1}
+
+
+@pytest.mark.django_db
+def test_readers_see_imported_articles_at_once(tmp_path, editor, page_cache):
+    client = Client()
+    assert "Tin vừa nhập" not in client.get("/").content.decode()
+    assert client.get("/")["X-Page-Cache"] == "hit"
+    run(wxr.write(tmp_path / "export.xml", wxr.post(1, "Tin vừa nhập", "<p>Nội dung.</p>")), editor)
+    assert "Tin vừa nhập" in client.get("/").content.decode()

@@ -33,6 +33,7 @@ from django.utils.translation import gettext_lazy
 from articles import renditions, search, workflow
 from articles.models import Article, ArticleByline, Byline, Photo, PullQuote, Status, Tag, TaggedArticle
 from articles.sanitizer import html_to_text
+from newsroom.cache import bump_generation
 from newsroom.vietnamese import slugify
 from sections.models import Section, validate_section_slug
 
@@ -277,6 +278,8 @@ class Importer:
                 done += 1
             self.create(new)
             ImportedPost.objects.bulk_create(self.new_mappings)
+            # Rows inserted in bulk send no signals: the readers' cache learns of them here.
+            bump_generation()
             if self.progress:
                 self.progress.update(done)
         return done
