@@ -27,7 +27,7 @@ from django.contrib.auth.models import Group, Permission
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.management.color import no_style
-from django.db import connection, models, transaction
+from django.db import connection, models, reset_queries, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from PIL import Image
@@ -94,6 +94,8 @@ def export(stream, name="", progress=None):
                 for record in _records(kind, usernames):
                     chunks.add(json.dumps(record, ensure_ascii=False, separators=(",", ":")))
                     done += 1
+                    if done % 10_000 == 0:
+                        reset_queries()  # DEBUG keeps the text of the last 9,000 queries
                     if progress and done % 500 == 0:
                         progress.update(done)
             chunks.close()
@@ -407,6 +409,8 @@ class _Loader:
             with _stamps_kept(model):
                 model._base_manager.bulk_create(instances)
             self.models.add(model)
+        # With DEBUG on (a development site) Django keeps the text of the last 9,000 queries: long inserts.
+        reset_queries()
         self.counts[kind.name] = self.counts.get(kind.name, 0) + len(batch)
         self.done += len(batch)
         if self.progress:

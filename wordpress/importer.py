@@ -24,7 +24,7 @@ from urllib.parse import unquote, urlsplit
 
 from django.core.exceptions import ValidationError
 from django.core.files import File
-from django.db import connection, transaction
+from django.db import connection, reset_queries, transaction
 from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
@@ -282,6 +282,7 @@ class Importer:
             bump_generation()
             if self.progress:
                 self.progress.update(done)
+        reset_queries()  # with DEBUG on, Django would keep the text of the last 9,000 queries
         return done
 
     def run_post(self, item, mapping):
