@@ -483,3 +483,17 @@ def test_readers_see_imported_articles_at_once(tmp_path, editor, page_cache):
     )
     run(second, editor)
     assert "Tin vừa nhập" in client.get("/").content.decode()
+
+
+@pytest.mark.django_db
+def test_two_sites_that_give_the_same_address_are_kept_apart(tmp_path, editor):
+    first = wxr.write(tmp_path / "first.xml", wxr.post(163, "Bài của trang thứ nhất", "x"))
+    second = wxr.write(tmp_path / "second.xml", wxr.post(163, "Bài của trang thứ hai", "y"))
+    run(first, editor)
+    report = run(second, editor, site_url="https://trang-thu-hai.example.vn")
+    assert report.outcomes == {"created": 1}
+    assert sorted(Article.objects.values_list("title", flat=True)) == [
+        "Bài của trang thứ hai",
+        "Bài của trang thứ nhất",
+    ]
+    assert Site.objects.count() == 2

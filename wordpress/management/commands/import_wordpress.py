@@ -37,6 +37,11 @@ class Command(BaseCommand):
             help="The section (slug) for posts whose categories match no section; created, hidden from the "
             "navigation, if it does not exist (default: %(default)s).",
         )
+        parser.add_argument(
+            "--site-url",
+            help="The address to remember the posts by, when the export's own would mix two sites (e.g. a copy "
+            "of the site under another address, or two test exports that give the same one).",
+        )
         parser.add_argument("--report", help="Also write the whole report as JSON to this file.")
         parser.add_argument("--batch-size", type=int, default=200, help=("Posts per transaction."))
 
@@ -57,6 +62,7 @@ class Command(BaseCommand):
                     section_map=mapping,
                     default_section=default_section,
                     batch_size=max(1, options["batch_size"]),
+                    site_url=options["site_url"] or "",
                 ),
                 progress=Progress(self.stderr, 0, _("posts")),
             )
