@@ -444,7 +444,8 @@ class TransitionNameFilter(admin.SimpleListFilter):
     parameter_name = "name"
 
     def lookups(self, request, model_admin):
-        return [(name, transition.label) for name, transition in workflow.TRANSITIONS.items()]
+        steps = [(name, transition.label) for name, transition in workflow.TRANSITIONS.items()]
+        return steps + list(workflow.RECORDED_STEPS.items())
 
     def queryset(self, request, queryset):
         return queryset.filter(name=self.value()) if self.value() else queryset

@@ -262,6 +262,20 @@ def article_changed(pk, before, after):
     return keys
 
 
+def inserted_in_bulk(pks):
+    """The keys articles inserted without signals (a bulk import) made stale: the lists each one joins."""
+    now = timezone.now()
+    rows = list(Article.objects.filter(pk__in=pks).values("pk", *STATE_FIELDS))
+    links = _links([row["pk"] for row in rows])
+    keys = set()
+    for row in rows:
+        if _visible(row, now):
+            keys |= membership(row, *links[row["pk"]]) | {article(row["pk"]), ANY}
+        elif _scheduled(row, now):
+            keys |= membership(row, *links[row["pk"]]) | {SCHEDULE}
+    return keys
+
+
 def _article_pre_save(sender, instance, raw=False, **kwargs):
     if not raw and instance.pk is not None:
         instance._cache_state_before = _stored_state(instance.pk)

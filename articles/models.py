@@ -163,6 +163,34 @@ class ArticleQuerySet(models.QuerySet):
             )
         )
 
+    def create_many(self, articles):
+        """Insert new articles in one statement, their fields derived as save() derives them (the sanitized body,
+        the publication date, a slug free on that date), for bulk imports; returns them with their ids.
+
+        The slugs taken on their dates are read in one query, not one per article. An article that comes with its
+        search document (a bulk import that knows all its parts: search.texts_of) is not indexed again.
+        """
+        for article in articles:
+            article.body = sanitize(article.body)
+            article.published_on = timezone.localdate(article.published_at) if article.published_at else None
+            article.slug = article.slug or slugify(article.title) or "bai-viet"
+        days = {article.published_on for article in articles if article.published_on}
+        taken = {}
+        for day, slug in (
+            self.filter(published_on__in=days).values_list("published_on", "slug") if days else ()
+        ):
+            taken.setdefault(day, set()).add(slug)
+        for article in articles:
+            if article.published_on:
+                on_that_day = taken.setdefault(article.published_on, set())
+                article.slug = _free_slug(article.slug, on_that_day)
+                on_that_day.add(article.slug)
+        created = self.bulk_create(articles)
+        for article in created:
+            if not article.search_text:
+                search.reindex(article)
+        return created
+
     def newest_ids(self, newest, per_section=0, section_ids=()):
         """Ids of the `newest` articles here and of the `per_section` newest of each section, in one query.
 
@@ -592,7 +620,10 @@ def _unique_slug(model, base, exclude_pk=None, **scope):
     candidates = model.objects.filter(slug__startswith=base, **scope)
     if exclude_pk is not None:
         candidates = candidates.exclude(pk=exclude_pk)
-    taken = set(candidates.values_list("slug", flat=True))
+    return _free_slug(base, set(candidates.values_list("slug", flat=True)))
+
+
+def _free_slug(base, taken):
     slug, number = base, 1
     while slug in taken:
         number += 1
@@ -875,10 +906,9 @@ class ArticleTransition(models.Model):
 
     @property
     def label(self):
-        from .workflow import TRANSITIONS
+        from .workflow import step_label
 
-        transition = TRANSITIONS.get(self.name)
-        return transition.label if transition else self.name
+        return step_label(self.name)
 
 
 class Revision(models.Model):
@@ -918,10 +948,10 @@ class Revision(models.Model):
 
     @property
     def description(self):
-        from .workflow import TRANSITIONS
+        from .workflow import step_label
 
-        if self.kind == self.Kind.TRANSITION and self.transition in TRANSITIONS:
-            return TRANSITIONS[self.transition].label
+        if self.kind == self.Kind.TRANSITION and self.transition:
+            return step_label(self.transition)
         if self.kind == self.Kind.RESTORED and self.restored_from_id:
             return _("Restored from revision #%(number)s") % {"number": self.restored_from_id}
         return self.get_kind_display()

@@ -141,22 +141,42 @@ def snapshot_from_forms(form, formsets):
     )
 
 
-def record(article, user, kind, *, transition="", restored_from=None, document=None):
+def record(article, user, kind, *, transition="", restored_from=None, document=None, parts=None):
     """Keep the article as it is now as a new revision, unless it is what the newest revision already shows.
 
     A workflow button saves the form before its step: without the check, every press kept a "saved" revision of an
     unchanged article, and steps that change nothing a revision shows (start review, reassign) one more. A restore is
     always kept: it is the record of someone's decision. Returns the revision, or None when nothing changed.
-    `document` is the snapshot, when the caller has already taken it.
+    `document` is the snapshot, when the caller has already taken it; `parts` what it is made of (see `make`).
     """
-    document = snapshot(article) if document is None else document
-    if kind != Revision.Kind.RESTORED:
+    revision = make(
+        article,
+        user,
+        kind,
+        transition=transition,
+        restored_from=restored_from,
+        document=document,
+        parts=parts,
+    )
+    if kind != Revision.Kind.RESTORED and article.pk:
         newest = (
             article.revisions.exclude(kind=Revision.Kind.REJECTED).order_by("-pk").only("snapshot").first()
         )
-        if newest is not None and newest.snapshot == document:
+        if newest is not None and newest.snapshot == revision.snapshot:
             return None
-    return Revision.objects.create(
+    revision.save()
+    return revision
+
+
+def make(article, user, kind, *, transition="", restored_from=None, document=None, parts=None):
+    """The revision `record` keeps, unsaved (bulk imports insert many at once).
+
+    `parts` are the article's parts as the caller has just written them (the snapshot's keyword arguments:
+    section, bylines, photos, quotes, tags, related), so that they need not be read back.
+    """
+    if document is None:
+        document = _document(article, **parts) if parts is not None else snapshot(article)
+    return Revision(
         article=article,
         version=article.version,
         kind=kind,

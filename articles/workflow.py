@@ -12,9 +12,13 @@ The desk's rules are checked here too, for every caller alike:
   articles their reporter sent to that desk); an editor on no desk, and a chief editor, cover every section;
 - the pre-publish checklist: what a published article should have; the items named in
   settings.NEWSROOM["PUBLISH_CHECKLIST_REQUIRED"] block publishing, the others warn.
+
+`record_import` is the one other way an article gets a state: bringing an archive in from another system
+(`manage.py import_wordpress`), logged as an "import" step.
 """
 
 import dataclasses
+import datetime
 from collections.abc import Callable
 
 from django.conf import settings
@@ -322,6 +326,17 @@ TRANSITIONS = _table(
 )
 
 
+# Steps the audit log records that are no button: they are not taken on an article, they bring one in.
+IMPORT = "import"
+RECORDED_STEPS = {IMPORT: _("Imported")}
+
+
+def step_label(name):
+    """What the audit log calls a step, whether a transition or a recorded step such as an import."""
+    transition = TRANSITIONS.get(name)
+    return transition.label if transition else RECORDED_STEPS.get(name, name)
+
+
 # Who is who.
 
 
@@ -555,6 +570,101 @@ def perform(article, name, user, *, comment="", when=None, editor=None, note="",
         if notify:
             notifications.send_after_commit(record)
     return locked
+
+
+@dataclasses.dataclass
+class Import:
+    """An article brought in from another system, with the state it had there and the audit log's comment."""
+
+    article: Article
+    status: str
+    published_at: datetime.datetime | None
+    comment: str
+
+
+def _check_import(user, entry):
+    if not (user.is_active and user.has_perm(f"articles.{TRANSITIONS['publish'].permission}")):
+        raise TransitionNotAllowed(
+            _("Only someone who may publish articles can import them."), TransitionNotAllowed.PERMISSION
+        )
+    if entry.published_at is not None and timezone.is_naive(entry.published_at):
+        raise ValueError("an import needs an aware datetime")
+    if entry.status == Status.PUBLISHED and entry.published_at is None:
+        raise ValueError("a published article needs its publication time")
+
+
+def _take_state(entry, user, now, from_state):
+    article = entry.article
+    article.status = entry.status
+    article.published_at = entry.published_at
+    if entry.status != from_state or article.status_changed_at is None:
+        article.status_changed_at = now
+        article.status_changed_by = user
+    article.version = article.version + 1 if article.pk else 1
+
+
+def _import_record(entry, user, now, from_state):
+    return ArticleTransition(
+        article=entry.article,
+        name=IMPORT,
+        from_state=from_state,
+        to_state=entry.status,
+        user=user,
+        at=now,
+        comment=entry.comment,
+        published_at=entry.article.published_at,
+    )
+
+
+def record_import(entry, user, attach=None):
+    """Save an article brought in from another system with the state it had there, and log it as an import.
+
+    An import is an editorial act outside TRANSITIONS: moving an archive publishes at once what was published
+    there, at the time it was published there (a future time schedules), and keeps drafts as drafts. Whoever runs
+    it must be allowed to publish. The article of `entry` (new, or imported before and updated) is saved once with
+    its state and version; `attach(article)` then writes its parts (bylines, photos, tags…) and returns them as
+    revisions.record's `parts`; the audit log gets an "import" row (who, when, the comment naming the source) and
+    a revision keeps the article as imported.
+    """
+    _check_import(user, entry)
+    article = entry.article
+    with transaction.atomic():
+        from_state = (
+            Article.objects.select_for_update().filter(pk=article.pk).values_list("status", flat=True).first()
+            if article.pk
+            else None
+        ) or Status.DRAFT
+        now = timezone.now().replace(microsecond=0)
+        _take_state(entry, user, now, from_state)
+        article.save()
+        parts = attach(article) if attach else None
+        _import_record(entry, user, now, from_state).save()
+        revisions.record(article, user, Revision.Kind.TRANSITION, transition=IMPORT, parts=parts)
+    return article
+
+
+def record_imports(entries, user, attach):
+    """record_import for many new articles at once, in a handful of statements: a bulk import's fast path.
+
+    The articles are inserted by Article.objects.create_many; `attach(entries)` then writes all their parts and
+    returns each one's revision parts, in order; the audit rows and the revisions go in one statement each.
+    """
+    for entry in entries:
+        _check_import(user, entry)
+    now = timezone.now().replace(microsecond=0)
+    with transaction.atomic():
+        for entry in entries:
+            _take_state(entry, user, now, Status.DRAFT)
+        Article.objects.create_many([entry.article for entry in entries])
+        parts = attach(entries)
+        ArticleTransition.objects.bulk_create(
+            _import_record(entry, user, now, Status.DRAFT) for entry in entries
+        )
+        Revision.objects.bulk_create(
+            revisions.make(entry.article, user, Revision.Kind.TRANSITION, transition=IMPORT, parts=each)
+            for entry, each in zip(entries, parts, strict=True)
+        )
+    return [entry.article for entry in entries]
 
 
 def _clean_options(transition, article, *, comment, when, editor, note, desk):

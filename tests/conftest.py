@@ -58,6 +58,13 @@ def _default_language():
 
 
 @pytest.fixture
+def english():
+    """English for the test: messages of management commands are checked in the language they were written in."""
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
 def demo(db):
     """The demo newsroom with the two reference articles and a dozen generated ones."""
     call_command("load_demo", articles=12, stdout=open("/dev/null", "w"))

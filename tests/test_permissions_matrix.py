@@ -23,6 +23,8 @@ from articles import previews, revisions, workflow
 from articles.models import ArticleTransition, Correction, OutgoingEmail, Revision, Status, Tag
 from articles.roles import ensure_roles
 from redirects.models import Redirect, Source
+from wordpress.models import ImportedPost
+from wordpress.models import Site as WordPressSite
 
 from .factories import make_article_in, make_byline, make_section, make_user
 
@@ -201,6 +203,16 @@ ADMIN = [
         read=EDITORS,
         add=NOBODY,
         change=EDITORS,  # a read-only page
+        delete=NOBODY,
+        post_change=NOBODY,
+    ),
+    # Where imported articles came from (import_wordpress): read-only, for the site administrator.
+    *model_rows(
+        "wordpress/importedpost",
+        "wordpress_post",
+        read=SUPERUSER,
+        add=NOBODY,
+        change=SUPERUSER,  # a read-only page
         delete=NOBODY,
         post_change=NOBODY,
     ),
@@ -415,6 +427,14 @@ def world(django_db_setup, django_db_blocker):
             "published_revision": published_revision.pk,
             "draft_link": links["active"].pk,
             "transition": transition.pk,
+            "wordpress_post": ImportedPost.objects.create(
+                site=WordPressSite.objects.create(url="https://baocu.example.vn"),
+                post_id=7,
+                article=articles["published"],
+                permalink="https://baocu.example.vn/2020/01/01/tin/",
+                status="publish",
+                digest="0" * 64,
+            ).pk,
             "byline": make_byline(name="Cộng tác viên").pk,
             "tag": Tag.objects.get(name="Ma trận").pk,
             "section": section.pk,

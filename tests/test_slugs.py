@@ -87,3 +87,22 @@ def test_section_slug_is_unique_and_made_from_the_name():
 def test_byline_slugs_are_unique():
     assert make_byline(name="Lê Tùng").slug == "le-tung"
     assert make_byline(name="Lê Tùng").slug == "le-tung-2"
+
+
+def test_fold_drops_exactly_the_combining_marks_of_every_character():
+    """fold() deletes marks with str.translate; the same as looking at each character (the definition)."""
+    import sys
+    import unicodedata
+
+    def by_character(text):
+        decomposed = unicodedata.normalize(
+            "NFKD", text.translate(str.maketrans({"đ": "d", "Đ": "D", "ð": "d", "Ð": "D"}))
+        )
+        stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+        return unicodedata.normalize("NFKC", stripped).casefold()
+
+    assert not any(unicodedata.combining(chr(code)) for code in range(0x20000, sys.maxunicode + 1))
+    characters = [chr(code) for code in range(0x20000) if not 0xD800 <= code <= 0xDFFF]
+    for start in range(0, len(characters), 4096):
+        text = " ".join(characters[start : start + 4096])
+        assert fold(text) == by_character(text)

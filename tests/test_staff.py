@@ -24,7 +24,7 @@ def codenames(group_name):
 def test_the_data_migration_creates_the_roles_with_their_permissions():
     call_command("migrate", "articles", "0004_workflow", verbosity=0)  # unapplies the apps built on it too
     assert not Group.objects.filter(name__in=["Reporters", "Editors"]).exists()
-    call_command("migrate", verbosity=0)
+    call_command("migrate", verbosity=0)  # every app: those that depend on articles went back with it
     reporters, editors = codenames("Reporters"), codenames("Editors")
     assert {"add_article", "change_article", "view_article", "submit_article", "add_photo"} <= reporters
     assert not reporters & {
