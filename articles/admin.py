@@ -311,9 +311,11 @@ class ArticleAdmin(MediaStorageFailureMixin, ArticleWorkflowViews, admin.ModelAd
         try:
             workflow.check(Article.objects.get(pk=article.pk), name, request.user)
         except workflow.TransitionNotAllowed as refusal:
-            # The save itself may have changed the answer: whoever just edited the text needs a second pair of eyes.
-            messages.warning(request, str(refusal))
-            return HttpResponseRedirect(reverse("admin:articles_article_change", args=[article.pk]))
+            if refusal.reason != workflow.TransitionNotAllowed.INCOMPLETE:
+                # The save itself may have changed the answer: whoever just edited the text needs a second pair
+                # of eyes. (What the article still lacks, the step's own page lists.)
+                messages.warning(request, str(refusal))
+                return HttpResponseRedirect(reverse("admin:articles_article_change", args=[article.pk]))
         return HttpResponseRedirect(reverse("admin:articles_article_transition", args=[article.pk, name]))
 
     # The change form: the workflow panel, the history, the conflict.

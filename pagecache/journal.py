@@ -13,7 +13,6 @@ edge purges them. What could not be done then is done later, from the journal:
 """
 
 import datetime
-import functools
 import logging
 import threading
 import time
@@ -41,23 +40,35 @@ def invalidate(keys, reason="", using=None):
         return None
     using = using or router.db_for_write(Invalidation)
     row = Invalidation.objects.using(using).create(keys=" ".join(keys), reason=reason[:200])
-    connection = connections[using]
-    if not connection.in_atomic_block:  # autocommit: the change and its row are committed already
+    if not connections[using].in_atomic_block:  # autocommit: the change and its row are committed already
         apply([row], using=using)
         return row
-    # The rows of a transaction are applied together by the first of their callbacks to run at its commit. A row
-    # of a savepoint that rolled back may be applied with them: a needless purge, never a missed one.
-    connection.__dict__.setdefault("_pagecache_pending", []).append(row)
     # robust: the change is committed by then; a failing cache or edge must not turn it into an error page.
-    transaction.on_commit(functools.partial(apply_pending, using), using=using, robust=True)
+    transaction.on_commit(_Apply(row, using), using=using, robust=True)
     return row
 
 
-def apply_pending(using="default"):
-    """Apply the rows waiting for their transaction's commit (the first callback of a commit takes them all)."""
-    connection = connections[using]
-    rows, connection._pagecache_pending = connection.__dict__.get("_pagecache_pending", []), []
-    apply(rows, using=using)
+class _Apply:
+    """Applies its row once the transaction commits, with the rows of every other one committed with it.
+
+    Django forgets the callbacks of a transaction (or savepoint) that rolls back, so a row written there is never
+    applied; and when a commit runs its callbacks, the first of ours takes the rows of all the others still waiting
+    in that commit, so that one transaction is one store update and one purge.
+    """
+
+    def __init__(self, row, using):
+        self.row = row
+        self.using = using
+        self.done = False
+
+    def __call__(self):
+        if self.done:
+            return
+        waiting = [function for _ids, function, _robust in connections[self.using].run_on_commit]
+        batch = [self, *(each for each in waiting if isinstance(each, _Apply) and not each.done)]
+        for each in batch:
+            each.done = True
+        apply([each.row for each in batch], using=self.using)
 
 
 def apply(rows, using="default"):

@@ -31,17 +31,19 @@ def newsroom(reporter, count):
 PAGES = {
     # the sections for the section select
     "add form": (lambda article, approved: reverse("admin:articles_article_add"), REQUEST + 1),
-    # the article; its related articles and its tags (the form's initial values); its bylines, photos and
-    # pull-quotes (the inlines); the workflow history; the revisions' count and the last published one; the live
-    # preview links; the section select's sections; the byline of the inline row and of its empty form
+    # the article, and again for the form; its tags (the form's initial values, in order, and the read-only
+    # related titles' check); its bylines, photos, embeds and pull-quotes (the inlines); the editor's desks (which
+    # steps they may take); the workflow history; the revisions' count and the last published one; the live preview
+    # links; the section select's sections; the byline of the inline row and of its empty form
     "change form": (
         lambda article, approved: reverse("admin:articles_article_change", args=[article.pk]),
-        REQUEST + 13,
+        REQUEST + 16,
     ),
-    # the article
+    # the article; the editor's desks and whether they wrote it (the desk's rules: desks, four eyes); the
+    # pre-publish checklist: its lead photo, whether it has a tag, its section
     "publish: confirm page": (
         lambda article, approved: reverse("admin:articles_article_transition", args=[approved.pk, "publish"]),
-        REQUEST + 1,
+        REQUEST + 6,
     ),
     # the sections, the reviewers and the bylines of the filters; the count; the page of articles (with sections and
     # reviewers); their bylines (two queries for the page); the dates of the drill-down (first and last, then days)
@@ -72,8 +74,10 @@ def test_saving_the_change_form_makes_a_fixed_number_of_queries(
     # version under a row lock; the section, the inlines' rows and what they point at (bylines, photos, quotes,
     # validated); the slug; the UPDATE with its savepoint; the search document (text, photos, quotes, bylines, tags,
     # one UPDATE); the related articles and the tags the form sets; the revision's snapshot (section, bylines,
-    # tags, photos, quotes, related articles) and its INSERT; the admin's log entry
-    with django_assert_num_queries(REQUEST + 41):
+    # tags, photos, embeds, quotes, related articles), the newest revision (kept only if something changed) and the
+    # INSERT; the admin's log entry; for the page cache, the state before the UPDATE and the invalidation's journal
+    # row (a published article's text changed)
+    with django_assert_num_queries(REQUEST + 46):
         response = editor_client.post(url, {**data, "lead": data["lead"] + " Thêm một câu."})
     assert response.status_code == 302
 
@@ -83,8 +87,11 @@ def test_publishing_makes_a_fixed_number_of_queries(editor_client, reporter, dja
     url = reverse("admin:articles_article_transition", args=[approved.pk, "publish"])
     # the article; savepoint and the row lock; the slug; the UPDATE and the search document (savepoint, text,
     # photos, quotes, bylines, tags, UPDATE, release); the audit row; the revision (section, bylines, tags, photos,
-    # quotes, related articles, INSERT); release; the reporter's address for the e-mail
-    with django_assert_num_queries(REQUEST + 23):
+    # quotes, embeds, related articles, the newest revision, INSERT); release; the reporter's address for the e-mail
+    # and its row in the outbox; the desk's rules (the editor's desks, four eyes before and under the lock) and the
+    # pre-publish checklist (photo, tags, section); for the page cache, the state before the UPDATE, the article's
+    # bylines and tags (the lists it joins) and the invalidation's journal row
+    with django_assert_num_queries(REQUEST + 36):
         response = editor_client.post(url, {})
     assert response.status_code == 302
 

@@ -191,15 +191,20 @@ def test_bad_archives_get_a_clear_answer(tmp_path):
 
 @pytest.mark.django_db
 def test_kinds_this_site_cannot_hold_are_refused_not_dropped(tmp_path):
-    """The hook for redirects, embeds and the front page: an archive naming their kinds needs their apps."""
+    """An archive naming a kind this site has no app for (here: a front page arrangement) is refused."""
     path = tmp_path / "future.tar"
     with tarfile.open(path, "w") as tar:
-        manifest = {"format": archive.FORMAT, "version": 1, "kinds": ["section", "redirect"], "counts": {}}
+        manifest = {
+            "format": archive.FORMAT,
+            "version": 1,
+            "kinds": ["section", "front_page_slot"],
+            "counts": {},
+        }
         data = json.dumps(manifest).encode()
         info = tarfile.TarInfo("manifest.json")
         info.size = len(data)
         tar.addfile(info, io.BytesIO(data))
-    with pytest.raises(CommandError, match="redirect"):
+    with pytest.raises(CommandError, match="front_page_slot"):
         call_command("import_content", str(path), stdout=io.StringIO(), stderr=io.StringIO())
 
 
