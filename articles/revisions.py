@@ -48,7 +48,7 @@ def _iso(value):
     return value.isoformat() if value else None
 
 
-def _document(article, *, section, bylines, photos, embedded, quotes, tags, related):
+def _document(article, *, section, bylines, photos, quotes, tags, related, embedded=()):
     return {
         "title": article.title,
         "slug": article.slug,

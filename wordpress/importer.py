@@ -282,10 +282,6 @@ class Importer:
                 done += 1
             self.create(new)
             ImportedPost.objects.bulk_create(self.new_mappings)
-            # Rows inserted in bulk send no signals: the caches learn here which lists they joined.
-            invalidate(
-                inserted_in_bulk([article.pk for _item, article, *_rest in new]), reason="WordPress import"
-            )
             if self.progress:
                 self.progress.update(done)
         reset_queries()  # with DEBUG on, Django would keep the text of the last 9,000 queries
@@ -607,6 +603,9 @@ class Importer:
                         ]
                     ),
                 )
+                # Rows inserted in bulk send no signals: the caches learn here which lists they joined.
+                keys = inserted_in_bulk([entry.article.pk for entry in entries])
+                invalidate(keys, reason=f"WordPress import of {len(entries)} posts")
         except Exception:  # noqa: BLE001 - which post failed is found by importing each alone
             _remove_files(self.written)
             for item, planned, digest, notes, missing in posts:
