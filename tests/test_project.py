@@ -169,6 +169,10 @@ def test_compose_file_agrees_with_the_settings():
     assert {"media", "pgdata"} <= set(compose["volumes"])
     assert services["db"]["image"].startswith("postgres:")
     assert services["redis"]["image"].startswith("redis:")
+    # Readers come through Varnish, which the app purges by key.
+    assert environment["EDGE_PURGE_URLS"] == "http://varnish:6081/"
+    assert "6081:6081" in [str(port) for port in services["varnish"]["ports"]]
+    assert any(volume.startswith("./deploy/varnish.vcl:") for volume in services["varnish"]["volumes"])
     dockerfile = (ROOT / "Dockerfile").read_text()
     assert "gunicorn" in dockerfile and "USER " in dockerfile and "collectstatic" in dockerfile
 

@@ -2,10 +2,18 @@
 VCL: what the newsroom publishes is on the edge at once, what it drafts leaves the edge's cache alone."""
 
 import datetime
+import os
+import re
+import shlex
+import subprocess
+import tempfile
 import urllib.error
 import urllib.request
+from pathlib import Path
 
 import pytest
+import yaml
+from django.conf import settings as django_settings
 from django.test import Client
 from django.utils import timezone
 
@@ -103,3 +111,38 @@ def test_the_edge_purges_only_from_allowed_addresses_and_passes_the_admin(edge, 
     with urllib.request.urlopen(request, timeout=5) as response:  # noqa: S310 - from 127.0.0.1: allowed
         assert response.status == 200
     assert 'acl purgers {\n    "10.0.0.9";\n}' in varnishd.render_vcl("app:8000", purgers=["10.0.0.9"])
+
+
+def test_the_compose_files_varnish_renders_the_repos_vcl_into_one_varnishd_accepts(tmp_path):
+    """docker-compose.yml fills in deploy/varnish.vcl with sed; what it makes must compile, with this network as the
+    only purger and the web service as the backend."""
+
+    root = django_settings.BASE_DIR
+    varnish_service = yaml.safe_load((root / "docker-compose.yml").read_text())["services"]["varnish"]
+    mounted = next(v for v in varnish_service["volumes"] if v.startswith("./deploy/varnish.vcl:"))
+    template_path = mounted.split(":")[1]
+    script = varnish_service["command"][-1].replace("$$", "$")  # compose's escape for a literal $
+    render, _, start = script.partition(" && exec ")
+    rendered = tmp_path / "newsroom.vcl"
+    render = render.replace(template_path, shlex.quote(str(root / "deploy" / "varnish.vcl")))
+    render = render.replace("/tmp/newsroom.vcl", shlex.quote(str(rendered)))
+    environment = {"SITE_NAME": "Báo Quảng Ninh", "PATH": "/usr/bin:/bin"}
+    subprocess.run(["sh", "-c", render], check=True, env=environment)
+    vcl = rendered.read_text()
+    assert not re.search(r"@@[A-Z_]+@@", vcl)
+    assert '.host = "web";' in vcl and '.port = "8000";' in vcl
+    assert '"172.28.0.0"/16;' in vcl
+    assert "<title>Báo Quảng Ninh · " in vcl
+    assert start.startswith("varnishd -F -f /tmp/newsroom.vcl -a :6081")
+    assert varnishd.ensure_installed(), "Varnish is missing: run scripts/ensure-varnish"
+    # varnishd -C compiles the VCL (resolving "web" needs the compose network: an address stands in for it here).
+    with tempfile.TemporaryDirectory(prefix="newsroom-compose-vcl-") as workdir:
+        os.chmod(workdir, 0o755)  # varnishd reads the VCL as its own user
+        standing_in = Path(workdir) / "newsroom.vcl"
+        standing_in.write_text(vcl.replace('.host = "web";', '.host = "127.0.0.1";'))
+        compiled = subprocess.run(
+            [varnishd.VARNISHD, "-C", "-n", str(Path(workdir) / "work"), "-f", str(standing_in)],
+            capture_output=True,
+            text=True,
+        )
+    assert compiled.returncode == 0, compiled.stderr
