@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 EDGE_PORT ?= 6081
 
-.PHONY: run edge varnish test lint fmt migrations-check install browser bench load admin-timing backup restore
+.PHONY: run edge varnish test lint fmt migrations-check install browser bench load chaos admin-timing backup restore
 
 # Reinstall only when pyproject.toml changed: a cold install costs ~20 s here and pip's cache does not help.
 $(STAMP): pyproject.toml
@@ -61,6 +61,11 @@ load: $(STAMP)
 # ADMIN_TIMING_ARTICLES, ADMIN_TIMING_RUNS). Run it at a quiet moment. See docs/performance.md.
 admin-timing: $(STAMP)
 	$(BIN)/python scripts/admin-timing
+
+# Not a test either: readers under load while Redis, PostgreSQL and Varnish stop in turn and come back; reports
+# errors, recovery times and stale pages per phase (CHAOS_ARTICLES, CHAOS_PHASE). See docs/operations.md.
+chaos: $(STAMP)
+	$(BIN)/python scripts/chaos
 
 # Operations on an installed site (no reinstall first): docs/operations.md.
 backup:

@@ -59,6 +59,7 @@ class Stack:
 
     def __init__(self, prefix):
         self.cleanups = []
+        self.edges = {}
         self.tmp = Path(tempfile.mkdtemp(prefix=f"newsroom-{prefix}."))
         os.chmod(self.tmp, 0o755)
 
@@ -134,6 +135,35 @@ class Stack:
         self.cleanups.append(lambda: (process.send_signal(signal.SIGTERM), process.wait(timeout=30)))
         wait_for(f"http://127.0.0.1:{port}/")
         return process
+
+    def varnish(self, env, backend, listen):
+        """Varnish from deploy/varnish.vcl in front of `backend`, answering on `listen`; its purge address."""
+        subprocess.run([str(ROOT / "scripts" / "ensure-varnish")], check=True)
+        process = subprocess.Popen(
+            [PYTHON, "manage.py", "edge", "--backend", backend, "--listen", listen],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+        )
+        self.cleanups.append(
+            lambda: process.poll() is None and (process.send_signal(signal.SIGTERM), process.wait(30))
+        )
+        url = f"http://{listen}/"
+        self.edges[url] = process
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                request = urllib.request.Request(url, method="PURGE", headers={"xkey-purge": "-"})
+                with urllib.request.urlopen(request, timeout=1):
+                    return url
+            except OSError:
+                time.sleep(0.2)
+        sys.exit("Varnish did not answer within 30 s")
+
+    def stop_varnish(self, url):
+        process = self.edges.pop(url)
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=30)
 
     def nginx(self, html, workers):
         port = free_port()
