@@ -188,7 +188,7 @@ def seen_after(item, committed_at, limit=5.0):
             with urllib.request.urlopen(READER_BASE + item["url"], timeout=5) as response:
                 if wanted in response.read().decode():
                     return time.monotonic() - committed_at
-        except urllib.error.HTTPError:
+        except OSError:  # an error page or a slow answer: not seen yet, and the reader tries again
             pass
         time.sleep(0.02)
     return None
