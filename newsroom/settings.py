@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "sections",
     "articles",
     "redirects",
+    "frontpage",
     "wordpress",
     "exchange",
 ]
