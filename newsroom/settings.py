@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "articles",
     "redirects",
     "frontpage",
+    "readership",
     "wordpress",
     "exchange",
 ]
