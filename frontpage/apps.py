@@ -9,6 +9,12 @@ class FrontPageConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_delete, post_save
 
+        from exchange.kinds import USER, Kind, register
+
+        # The arrangement travels in the content archive (docs/export-format.md).
+        register(Kind("front_page", "frontpage.FrontPage", after=(USER,)))
+        register(Kind("front_page_slot", "frontpage.Slot", after=("front_page", "article", "section")))
+
         from .models import FrontPage, Slot, arrangement_changed
 
         # However the arrangement changes (the admin, load_demo, the shell), the home page learns of it.

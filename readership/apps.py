@@ -7,7 +7,11 @@ class ReadershipConfig(AppConfig):
     verbose_name = _("Readership")
 
     def ready(self):
+        from exchange.kinds import Kind, register
         from pagecache import holes
+
+        # The folded counts travel in the content archive, so that its pages come back the same.
+        register(Kind("article_read_count", "readership.ArticleReadCount", after=("article",)))
 
         from .counting import block_context
 
