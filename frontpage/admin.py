@@ -98,12 +98,9 @@ class FrontPageAdmin(admin.ModelAdmin):
         ]
 
     def save_model(self, request, obj, form, change):
+        # Called on every save of the form, also when only its slots changed: it stamps who and when.
         obj.changed_by = request.user
         obj.save()
-
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        form.instance.save()  # stamps who and when even when only slots changed
 
     def preview_view(self, request, object_id):
         """The home page as the form on screen would make it, before it is saved: for editors, never cached."""

@@ -54,6 +54,8 @@ def test_the_beacon_sets_no_cookie_and_takes_only_a_post(client, three):
     assert "Set-Cookie" not in response and not response.cookies
     assert client.get(f"/_hit/{three[0].pk}/").status_code == 405
     assert client.post("/_hit/abc/").status_code == 404
+    assert hit(client, type(three[0])(pk=2**64)).status_code == 204  # no such article can exist: not counted
+    assert counting.hour_counts(counting.hour_now()) == {three[0].pk: 1}
 
 
 def test_bots_and_repeats_are_not_counted(client, three):
