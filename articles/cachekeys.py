@@ -16,6 +16,8 @@ them in its `Surrogate-Key` and `xkey` headers (docs/deploy.md lists them for op
 | `sched` | what scheduled articles will change when they come out (pagecache.fragments) |
 | `corr` | the corrections readers are told of: the corrections page and its feeds |
 | `redir` | the old addresses that redirect (redirects.models): every cached 301, and every cached 404 |
+| `front` | the front page as editors arranged it (frontpage.models): which story in which slot, until when |
+| `read` | the "most read" blocks (readership): they also expire a few minutes after they are counted |
 
 Pages name list keys themselves (`pagecache.context.depends_on`); instances name themselves as they are loaded
 (`register` below). Edits are turned into keys by the signal receivers at the end of this module, from the state
@@ -51,6 +53,8 @@ ALL = "all"
 ANY = "any"
 CORRECTIONS = "corr"
 REDIRECTS = "redir"
+FRONT = "front"
+READ = "read"
 
 
 def article(pk):

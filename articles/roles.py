@@ -20,6 +20,9 @@ ROLES = {
         "articles.byline": ["view"],
         "articles.tag": ["view"],
         "sections.section": ["view"],
+        # The front page's arrangement, read-only: editors arrange it.
+        "frontpage.frontpage": ["view"],
+        "frontpage.slot": ["view"],
     },
     "Editors": {
         "articles.article": [
@@ -42,6 +45,8 @@ ROLES = {
         "articles.articletransition": ["view"],
         "sections.section": EDIT,
         "redirects.redirect": EDIT,
+        "frontpage.frontpage": ["change", "view"],
+        "frontpage.slot": EDIT,
     },
 }
 # A chief editor is an editor who may also approve and publish their own work (the four-eyes rule does not bind

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from django.views.generic import DateDetailView, DayArchiveView, ListView, MonthArchiveView, YearArchiveView
 
+from frontpage.models import FEATURED_PLACES, Place, live_slots
 from pagecache.context import depends_on, expires_at
 from pagecache.fragments import fragment
 from pagecache.middleware import Policy, cacheable
@@ -439,32 +440,69 @@ HOME_PER_SECTION = 4
 
 @cacheable()
 def home(request):
-    """The front page: the lead story, the newest articles, then a block per section."""
-    depends_on(cachekeys.ALL)
+    """The front page: the stories editors arranged (frontpage), the newest articles wherever a slot is empty."""
+    depends_on(cachekeys.ALL, cachekeys.FRONT)
+    slots = fragment("front-slots", live_slots, keys=(cachekeys.FRONT,))
+    return render(request, "articles/home.html", front_page_context(slots))
+
+
+def front_page_context(slots):
+    """What templates/articles/home.html prints, from live slots: (place, section id, position, article id).
+
+    A slot whose article readers may not see (withdrawn, rescheduled) is an empty slot: the newest articles fill
+    it. The admin's preview passes the slots of an arrangement not saved yet.
+    """
     sections = navigation()
+    chosen = {Place.LEAD: None, Place.FEATURED: {}, Place.SECTION: {}}
+    for place, section_id, position, article_id in slots:
+        if place == Place.LEAD:
+            chosen[Place.LEAD] = article_id
+        elif place == Place.FEATURED:
+            chosen[Place.FEATURED].setdefault(position, article_id)
+        else:
+            chosen[Place.SECTION][section_id] = article_id
     # One more per section than a block shows: the lead story is not repeated in its section's block.
-    ids = Article.objects.published().newest_ids(HOME_NEWEST, HOME_PER_SECTION + 1, [s.pk for s in sections])
+    ids = Article.objects.published().newest_ids(
+        HOME_NEWEST + FEATURED_PLACES, HOME_PER_SECTION + 1, [s.pk for s in sections]
+    )
     wanted = {pk for group in ids.values() for pk in group}
-    articles = Article.objects.published().for_listing().in_bulk(wanted)
+    wanted |= {chosen[Place.LEAD], *chosen[Place.FEATURED].values(), *chosen[Place.SECTION].values()}
+    articles = Article.objects.published().for_listing().in_bulk(wanted - {None})
     newest = [articles[pk] for pk in ids[None] if pk in articles]
-    # The lead story is the newest one with a photo to show: a front page does not open on bare text.
-    lead_story = next((article for article in newest if article.lead_photo), newest[0] if newest else None)
+    # Without a lead chosen, the newest story with a photo: a front page does not open on bare text.
+    lead_story = articles.get(chosen[Place.LEAD]) or next(
+        (article for article in newest if article.lead_photo), newest[0] if newest else None
+    )
+    featured = [articles.get(pk) for _position, pk in sorted(chosen[Place.FEATURED].items())]
+    featured = list(dict.fromkeys(article for article in featured if article and article is not lead_story))
+    shown = {lead_story, *featured}
+    fillers = (article for article in newest if article not in shown)
+    featured = (
+        featured + [article for article, _place in zip(fillers, range(FEATURED_PLACES), strict=False)]
+    )[:FEATURED_PLACES]
+    shown |= set(featured)
 
     def block(section):
         items = [articles[pk] for pk in ids.get(section.pk, []) if pk in articles]
         items = [article for article in items if article is not lead_story][:HOME_PER_SECTION]
-        # A block opens on its newest article with a photo; the others follow, newest first.
-        featured = next((article for article in items if article.lead_photo), None)
-        return [featured, *(a for a in items if a is not featured)] if featured else items
+        # A block opens on the story editors chose for it, else on its newest article with a photo.
+        opening = articles.get(chosen[Place.SECTION].get(section.pk))
+        if opening is None or opening is lead_story:
+            opening = next((article for article in items if article.lead_photo), None)
+        if opening is None:
+            return items
+        return [opening, *(a for a in items if a is not opening)][:HOME_PER_SECTION]
 
     blocks = [(section, block(section)) for section in sections]
-    context = {
+    return {
         "nav_sections": sections,  # the header's navigation too: one query for both
         "lead_story": lead_story,
-        "newest": [article for article in newest if article is not lead_story],
+        "featured": featured,
+        "newest": [article for article in newest if article not in shown][
+            : HOME_NEWEST - 1 - FEATURED_PLACES
+        ],
         "section_blocks": [(section, items) for section, items in blocks if items],
     }
-    return render(request, "articles/home.html", context)
 
 
 class CappedPaginator(Paginator):

@@ -6,7 +6,7 @@ vcl 4.1;
 #   keys it changed, through PURGE with an xkey-purge header, accepted only from the addresses in `purgers`).
 # - Strips cookies from those requests; a valid staff session (asked of the app, the answer kept a minute per
 #   cookie) passes to the app; a made-up one, or any other cookie, gets the cached page.
-# - Passes the admin and previews; fills Edge Side Includes (the update stamp, the latest news column).
+# - Passes the admin, previews and the "most read" counter (/_hit/: a POST, never kept); fills Edge Side Includes (the update stamp, the latest news column).
 # - Serves stale pages only while the app cannot answer: its database down (the probe on /_health/ fails) or the
 #   app itself gone. Otherwise an expired page is fetched again before it is served.
 
@@ -71,7 +71,7 @@ sub vcl_recv {
     if (req.method != "GET" && req.method != "HEAD") {
         return (pass);
     }
-    if (req.url ~ "^/(en/)?(admin|preview)(/|$)" || req.url ~ "^/_(edge|health)/") {
+    if (req.url ~ "^/(en/)?(admin|preview)(/|$)" || req.url ~ "^/_(edge|health|hit)/") {
         return (pass);
     }
     if (req.url ~ "^/(static|media)/") {

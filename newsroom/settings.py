@@ -45,6 +45,8 @@ INSTALLED_APPS = [
     "sections",
     "articles",
     "redirects",
+    "frontpage",
+    "readership",
     "wordpress",
     "exchange",
 ]

@@ -8,6 +8,7 @@ from django.views.static import serve
 
 from articles import sitemaps
 from pagecache import views as pagecache_views
+from readership import views as readership_views
 
 from . import views
 
@@ -23,6 +24,7 @@ handler500 = "newsroom.views.server_error"
 urlpatterns = [
     path("_health/", pagecache_views.health, name="health"),
     path("_edge/session/", pagecache_views.edge_session, name="edge_session"),
+    path("_hit/<int:pk>/", readership_views.hit, name="hit"),
     path("favicon.ico", views.favicon),
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path("sitemap.xml", sitemaps.index, name="sitemap_index"),

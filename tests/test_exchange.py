@@ -16,6 +16,7 @@ from django.urls import reverse
 
 from articles.models import Article, ArticleTransition, Byline, Photo, Revision, Tag, TaggedArticle
 from exchange import archive, kinds
+from frontpage.models import FrontPage
 from sections.models import Section
 
 from .factories import make_article, make_photo, make_section
@@ -66,6 +67,7 @@ def empty_the_site():
     Section.objects.all().delete()
     Byline.objects.all().delete()
     Tag.objects.all().delete()
+    FrontPage.objects.all().delete()
     get_user_model().objects.all().delete()
     shutil.rmtree(settings.MEDIA_ROOT, ignore_errors=True)
     Path(settings.MEDIA_ROOT).mkdir(parents=True)
@@ -191,20 +193,20 @@ def test_bad_archives_get_a_clear_answer(tmp_path):
 
 @pytest.mark.django_db
 def test_kinds_this_site_cannot_hold_are_refused_not_dropped(tmp_path):
-    """An archive naming a kind this site has no app for (here: a front page arrangement) is refused."""
+    """An archive naming a kind this site has no app for (here: a poll, which this site does not have) is refused."""
     path = tmp_path / "future.tar"
     with tarfile.open(path, "w") as tar:
         manifest = {
             "format": archive.FORMAT,
             "version": 1,
-            "kinds": ["section", "front_page_slot"],
+            "kinds": ["section", "poll_answer"],
             "counts": {},
         }
         data = json.dumps(manifest).encode()
         info = tarfile.TarInfo("manifest.json")
         info.size = len(data)
         tar.addfile(info, io.BytesIO(data))
-    with pytest.raises(CommandError, match="front_page_slot"):
+    with pytest.raises(CommandError, match="poll_answer"):
         call_command("import_content", str(path), stdout=io.StringIO(), stderr=io.StringIO())
 
 

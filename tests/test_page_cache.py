@@ -12,6 +12,7 @@ from articles import workflow
 from articles.models import Article, Status
 from articles.sitemaps import ArticleSitemap
 from pagecache.models import Invalidation
+from readership import counting
 
 from .factories import make_article, make_byline, make_section, make_user
 from .pages import main_column
@@ -30,14 +31,21 @@ def test_second_anonymous_visit_is_served_from_the_cache_without_queries(client,
     assert second["Content-Type"] == first["Content-Type"]
 
 
+def _s_maxage(response):
+    cache_control = {part.strip() for part in response["Cache-Control"].split(",")}
+    return next(int(part.split("=")[1]) for part in cache_control if part.startswith("s-maxage="))
+
+
 def test_edge_and_browser_headers(client, settings):
-    response = client.get(make_article().get_absolute_url())
+    url = make_article().get_absolute_url()
+    response = client.get(url)
     cache_control = {part.strip() for part in response["Cache-Control"].split(",")}
     assert {"public", "max-age=0", "stale-if-error=86400"} <= cache_control
-    s_maxage = next(int(part.split("=")[1]) for part in cache_control if part.startswith("s-maxage="))
-    assert (
-        settings.PAGECACHE["SECONDS"] - 5 <= s_maxage <= settings.PAGECACHE["SECONDS"]
-    )  # hours: purges keep it exact
+    # Filled in here, the page carries the "most read" block, which is rebuilt every few minutes; an edge that
+    # fills it itself keeps the page for hours (purges keep it exact) and asks for the block apart.
+    assert counting.BLOCK_SECONDS - 5 <= _s_maxage(response) <= counting.BLOCK_SECONDS
+    esi = client.get(url, HTTP_SURROGATE_CAPABILITY='varnish="ESI/1.0"')
+    assert settings.PAGECACHE["SECONDS"] - 5 <= _s_maxage(esi) <= settings.PAGECACHE["SECONDS"]
     assert response["Surrogate-Key"] == response["xkey"]
     assert response["ETag"].startswith('"') and response["Last-Modified"].endswith("GMT")
     assert "Cookie" not in response.get("Vary", "") and "Accept-Language" not in response.get("Vary", "")

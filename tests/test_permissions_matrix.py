@@ -22,6 +22,7 @@ from django.utils import timezone
 from articles import previews, revisions, workflow
 from articles.models import ArticleTransition, Correction, OutgoingEmail, Revision, Status, Tag
 from articles.roles import ensure_roles
+from frontpage.models import FrontPage
 from redirects.models import Redirect, Source
 from wordpress.models import ImportedPost
 from wordpress.models import Site as WordPressSite
@@ -234,6 +235,16 @@ ADMIN = [
         post_add=EDITORS_DONE,
         post_delete=EDITORS_DONE,
     ),
+    # The front page: editors arrange it, reporters look at it. There is one arrangement: its list leads to it,
+    # nobody adds or deletes one; the preview is a POST of the change form (an empty one is a bad request).
+    row("/admin/frontpage/", STAFF),
+    row("/admin/frontpage/frontpage/", _redirected(STAFF)),
+    row("/admin/frontpage/frontpage/add/", NOBODY),
+    row("/admin/frontpage/frontpage/{front}/change/", STAFF, EDITORS),
+    row("/admin/frontpage/frontpage/{front}/history/", STAFF),
+    row("/admin/frontpage/frontpage/{front}/delete/", NOBODY, data=DELETE),
+    row("/admin/frontpage/frontpage/{front}/", _redirected(STAFF)),
+    row("/admin/frontpage/frontpage/{front}/preview/", NOBODY, (LOGIN, FORBIDDEN, FORBIDDEN, BAD, BAD)),
     # The workflow e-mails waiting for the mail server: the site administrator's, read-only.
     *model_rows(
         "articles/outgoingemail",
@@ -439,6 +450,7 @@ def world(django_db_setup, django_db_blocker):
             "tag": Tag.objects.get(name="Ma trận").pk,
             "section": section.pk,
             "redirect": redirect.pk,
+            "front": FrontPage.current().pk,
             "email": email.pk,
             "editor_id": people["editor"].pk,
             "group": people["author"].groups.get().pk,

@@ -20,6 +20,7 @@ from django.utils import timezone
 from articles import workflow
 from articles.models import Status
 from pagecache import varnishd
+from readership import counting
 
 from .factories import make_article, make_byline, make_section, make_user
 
@@ -146,3 +147,17 @@ def test_the_compose_files_varnish_renders_the_repos_vcl_into_one_varnishd_accep
             text=True,
         )
     assert compiled.returncode == 0, compiled.stderr
+
+
+def test_the_read_counter_passes_the_edge_every_time(edge, newsroom):
+    """The "most read" beacon is never kept at the edge: each reader's POST reaches the app and sets no cookie."""
+    article = newsroom.articles.first()
+    path = f"/_hit/{article.pk}/"
+    for browser in ("Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0", "Mozilla/5.0 (iPhone) Safari/604.1"):
+        request = urllib.request.Request(
+            edge.url.rstrip("/") + path, data=b"", method="POST", headers={"User-Agent": browser}
+        )
+        with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 - the test's own Varnish
+            assert response.status == 204 and response.headers["X-Cache"] == "MISS"
+            assert "Set-Cookie" not in response.headers
+    assert counting.hour_counts(counting.hour_now()) == {article.pk: 2}

@@ -1,7 +1,8 @@
 """Load the demo newsroom: sections, people (a reporter, an editor for every section, an editor on the culture and
 travel desk, a chief editor), the reference article, a few hundred everyday articles (a few with embedded videos and
 posts, a few corrected), a few articles at each step of the editorial workflow, and the reference article's address
-on the paper's previous site as a redirect.
+on the paper's previous site as a redirect, a front page arranged by the desk, and a week of readers for the "most
+read" blocks.
 
 Idempotent: everything is looked up before it is created, so a second run changes nothing. Articles are published
 through articles.workflow like any other (submitted and published by the demo editor), without e-mails.
@@ -22,7 +23,10 @@ from articles.demo.newsroom import BYLINES, SECTIONS, WORKFLOW_ARTICLES, generat
 from articles.demo.reference import OTHER_NEWS_ARTICLE, REFERENCE_ARTICLE
 from articles.models import Article, ArticleByline, Byline, Embed, Photo, PullQuote
 from articles.roles import ensure_roles
+from frontpage.models import FrontPage, Place, Slot
 from newsroom.site_url import site_url
+from readership import counting
+from readership.models import ArticleReadCount
 from redirects.models import Redirect, Source
 from sections.models import Section
 
@@ -82,6 +86,8 @@ class Command(BaseCommand):
             self.load_desks(sections)
             self.load_corrections(generated, sections)
             self.load_redirect()
+            self.load_front_page(sections)
+            self.load_read_counts()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo newsroom ready: {Section.objects.count()} sections, {Byline.objects.count()} bylines, "
@@ -206,6 +212,50 @@ class Command(BaseCommand):
             if article is None or article.corrections.exists() or not article.is_published:
                 continue
             workflow.perform(article, "correct", self.accounts["chief"], note=note, notify=False)
+
+    def load_front_page(self, sections):
+        """The home page as an editor arranged it: a lead with a photo, a featured row, two sections' stories."""
+        front_page = FrontPage.current()
+        if front_page.slots.exists():
+            return
+        with_photo = list(
+            Article.objects.published().filter(photos__is_lead=True).order_by("-published_at", "-pk")[:40]
+        )
+        if len(with_photo) < 8:
+            return
+        # Not simply the newest: what the desk finds most important today, a few hours old.
+        lead, *featured = with_photo[3:9]
+        slots = [Slot(place=Place.LEAD, article=lead)]
+        slots += [
+            Slot(place=Place.FEATURED, article=article, position=n) for n, article in enumerate(featured, 1)
+        ]
+        for slug in ("van-hoa", "du-lich"):
+            chosen = next((a for a in with_photo[9:] if a.section_id == sections[slug].pk), None)
+            if chosen is not None:
+                slots.append(Slot(place=Place.SECTION, section=sections[slug], article=chosen))
+        for slot in slots:
+            slot.front_page = front_page
+            slot.save()
+        front_page.changed_by = self.accounts["editor"]
+        front_page.save()
+
+    def load_read_counts(self):
+        """A week of readers, so that the "most read" blocks have something to show (once)."""
+        if ArticleReadCount.objects.exists():
+            return
+        articles = list(Article.objects.published().order_by("-published_at", "-pk")[:80])
+        hour = counting.hour_now()
+        rows = []
+        for rank, article in enumerate(articles):
+            age = (timezone.now() - article.published_at).total_seconds() // 3600
+            # Some stories draw more readers than others, and not the same ones today as earlier in the week.
+            earlier, today = 5 + 997 * (rank + 3) % 89, 5 + 991 * (rank + 7) % 83
+            for back in range(1, min(int(age), 24 * 7 - 1) + 1, 3):  # the hours since it came out
+                reads = today if back < 24 else max(1, earlier // (back // 24))
+                rows.append(
+                    ArticleReadCount(article=article, hour=counting.hour_start(hour - back), count=reads)
+                )
+        ArticleReadCount.objects.bulk_create(rows, ignore_conflicts=True)
 
     def load_redirect(self):
         reference = Article.objects.get(slug="xac-dinh-nhiem-vu-trong-tam-cu-the", published_on__year=2017)

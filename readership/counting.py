@@ -1,0 +1,184 @@
+"""Most read ("Đọc nhiều"): counting readers without a cookie, past every cache, and the blocks that show it.
+
+Pages are served whole from the page cache or the edge, so they cannot count themselves: each article page sends
+a small POST (static/js/hit.js) to `/_hit/<id>/`, which no cache keeps. A hit is counted in Django's cache (Redis in
+production, local memory in development), per article per hour:
+
+- `read:<hour>:<id>` the hour's count of an article; the first hit of an article in an hour also appends its id to
+  the hour's list (`read:<hour>:n`, then `read:<hour>:id:<n>`), so the hour can be read back with plain cache calls;
+- `read:seen:<hash>` a short-lived mark that this client (a hash of its address, browser and the article, salted
+  with the site's secret) was counted already: nothing personal is kept, and it is gone after REPEAT_SECONDS.
+
+Ended hours are folded into ArticleReadCount by whichever request comes first after an hour ends (a hit or a block
+being rebuilt), under a lock in the cache so that one process folds; no worker is needed. A cache that fails makes
+counting a no-op, never an error page.
+"""
+
+import datetime
+import hashlib
+import logging
+import re
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Sum
+from django.utils import timezone
+
+from articles.cachekeys import READ
+from articles.models import Article
+from pagecache.context import expires_at
+from pagecache.fragments import fragment
+from sections.models import navigation
+
+from .models import ArticleReadCount
+
+logger = logging.getLogger(__name__)
+
+# A client opening the same article again within this time is not counted again.
+REPEAT_SECONDS = 30 * 60
+# The cache keeps an hour's counts this long: a quiet site folds them when it next has a reader.
+KEEP_SECONDS = 3 * 24 * 60 * 60
+# At most this many different articles are counted in one hour (made-up ids cannot fill the cache).
+MAX_PER_HOUR = 20_000
+# The blocks are rebuilt this often, and show this many articles.
+BLOCK_SECONDS = 5 * 60
+BLOCK_SIZE = 5
+PERIODS = {"day": 24, "week": 24 * 7}
+# Crawlers, link previews, monitors and scripts: they announce themselves in the User-Agent.
+BOTS = re.compile(
+    r"bot\b|bot/|crawl|spider|slurp|archiver|facebookexternalhit|embedly|preview|lighthouse|headless|"
+    r"pingdom|uptime|monitor|curl|wget|python|httpclient|http-client|okhttp|java/|go-http|scrapy|phantomjs|"
+    r"zalo(?:app)?-?(?:bot|crawler)",
+    re.IGNORECASE,
+)
+
+
+def hour_now():
+    """The current hour, as hours since the epoch (UTC)."""
+    return int(timezone.now().timestamp() // 3600)
+
+
+def hour_start(hour):
+    return datetime.datetime.fromtimestamp(hour * 3600, tz=datetime.UTC)
+
+
+def is_bot(user_agent):
+    return not user_agent or BOTS.search(user_agent) is not None
+
+
+def count(article_id, address, user_agent):
+    """Count one read of `article_id`, unless this client was counted a moment ago. True when counted."""
+    # An id no article can have would fail the database's query when its hour is folded.
+    if is_bot(user_agent) or not 0 < article_id < 2**63:
+        return False
+    seen = hashlib.sha256(f"{settings.SECRET_KEY}|{address}|{user_agent}|{article_id}".encode()).hexdigest()
+    try:
+        if not cache.add(f"read:seen:{seen[:32]}", 1, REPEAT_SECONDS):
+            return False
+        hour = hour_now()
+        key = f"read:{hour}:{article_id}"
+        if cache.add(key, 1, KEEP_SECONDS):
+            cache.add(f"read:{hour}:n", 0, KEEP_SECONDS)
+            number = cache.incr(f"read:{hour}:n")
+            if number > MAX_PER_HOUR:
+                return False
+            cache.set(f"read:{hour}:id:{number}", article_id, KEEP_SECONDS)
+        else:
+            cache.incr(key)
+        fold_if_due(hour)
+    except Exception:  # noqa: BLE001 - a cache that fails costs the count, never the reader's page
+        logger.warning("Most read: a hit was not counted (the cache failed)", exc_info=True)
+        return False
+    return True
+
+
+def hour_counts(hour):
+    """{article id: reads} of one hour, as the cache holds them (empty when it holds nothing)."""
+    number = cache.get(f"read:{hour}:n") or 0
+    if not number:
+        return {}
+    ids = cache.get_many([f"read:{hour}:id:{each}" for each in range(1, min(number, MAX_PER_HOUR) + 1)])
+    counts = cache.get_many([f"read:{hour}:{pk}" for pk in set(ids.values())])
+    return {int(key.rsplit(":", 1)[1]): value for key, value in counts.items() if value}
+
+
+def fold_if_due(hour=None):
+    """Fold the hours that ended since the last fold into the database, once, whoever asks first."""
+    hour = hour_now() if hour is None else hour
+    folded = cache.get("read:folded")
+    if folded is not None and folded >= hour - 1:
+        return
+    if not cache.add("read:folding", 1, 60):
+        return  # another process is at it
+    try:
+        first = hour - KEEP_SECONDS // 3600 if folded is None else folded + 1
+        for each in range(max(first, hour - KEEP_SECONDS // 3600), hour):
+            fold(each)
+        cache.set("read:folded", hour - 1, KEEP_SECONDS)
+    finally:
+        cache.delete("read:folding")
+
+
+def fold(hour):
+    counts = hour_counts(hour)
+    known = set(Article.objects.filter(pk__in=counts).values_list("pk", flat=True))
+    rows = [
+        ArticleReadCount(article_id=pk, hour=hour_start(hour), count=reads)
+        for pk, reads in counts.items()
+        if pk in known
+    ]
+    # Again with the same numbers if a fold is repeated (the cache lost its mark): the hour's count is final.
+    ArticleReadCount.objects.bulk_create(
+        rows, update_conflicts=True, unique_fields=["article", "hour"], update_fields=["count"]
+    )
+
+
+def most_read(hours, section=None, limit=BLOCK_SIZE):
+    """The articles read most in the last `hours` hours (this one included), most read first."""
+    hour = hour_now()
+    try:
+        fold_if_due(hour)
+        folded = cache.get("read:folded")
+        live = {}
+        for each in range(max(hour - hours + 1, (folded or hour - 1) + 1), hour + 1):
+            for pk, reads in hour_counts(each).items():
+                live[pk] = live.get(pk, 0) + reads
+    except Exception:  # noqa: BLE001 - without the cache, what the database holds
+        logger.warning("Most read: the cache did not answer; counts of this hour left out", exc_info=True)
+        live = {}
+    rows = ArticleReadCount.objects.filter(hour__gte=hour_start(hour - hours + 1))
+    if section is not None:
+        rows = rows.filter(article__section=section)
+    totals = dict(
+        rows.values("article_id")
+        .annotate(total=Sum("count"))
+        .order_by("-total")
+        .values_list("article_id", "total")[: limit * 10]
+    )
+    for pk, reads in live.items():
+        totals[pk] = totals.get(pk, 0) + reads
+    ranked = sorted(totals, key=lambda pk: (-totals[pk], -pk))[: limit * 4]
+    articles = Article.objects.published().select_related("section").filter(pk__in=ranked)
+    if section is not None:
+        articles = articles.filter(section=section)
+    found = articles.in_bulk()
+    return [found[pk] for pk in ranked if pk in found][:limit]
+
+
+def blocks(section_slug=""):
+    """Both lists of a block (the last day, the last week), kept a few minutes: what readers read keeps changing."""
+
+    def compute():
+        # From the navigation the page has loaded already: no query of its own.
+        section = next((each for each in navigation() if each.slug == section_slug), None)
+        expires_at(timezone.now() + datetime.timedelta(seconds=BLOCK_SECONDS))
+        return {
+            "section": section,
+            "periods": [(name, most_read(hours, section)) for name, hours in PERIODS.items()],
+        }
+
+    return fragment(f"most-read:{section_slug}", compute, keys=(READ,))
+
+
+def block_context(arg):
+    return blocks(arg)

@@ -1,0 +1,155 @@
+"""Most read (readership): counting past every cache with a beacon, without cookies, bots or repeats; folding the
+hours into the database on the next request; the blocks and their order."""
+
+import datetime
+
+import pytest
+import time_machine
+from django.core.cache import cache
+from django.core.cache.backends.redis import RedisCache
+from django.utils import timezone
+
+from articles import workflow
+from readership import counting
+from readership.models import ArticleReadCount
+
+from .factories import make_article, make_section
+from .redis_servers import free_port
+
+pytestmark = pytest.mark.django_db
+
+BROWSER = (
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X) AppleWebKit/605.1.15 Mobile/15E148 Safari/604.1"
+)
+
+
+def hit(client, article, address="203.0.113.7", user_agent=BROWSER):
+    return client.post(f"/_hit/{article.pk}/", REMOTE_ADDR=address, HTTP_USER_AGENT=user_agent)
+
+
+def reads(article):
+    return counting.hour_counts(counting.hour_now()).get(article.pk, 0)
+
+
+@pytest.fixture
+def three():
+    section = make_section(slug="thoi-su")
+    return [make_article(section=section, title=f"Tin {name}") for name in ("A", "B", "C")]
+
+
+def test_a_page_served_from_the_cache_is_still_counted_by_its_beacon(client, three, page_cache):
+    article = three[0]
+    client.get(article.get_absolute_url())
+    page = client.get(article.get_absolute_url())
+    assert page["X-Page-Cache"] == "hit"
+    assert f'data-hit="/_hit/{article.pk}/"' in page.content.decode()  # the page asks for the count itself
+    assert reads(article) == 0  # serving the page counted nothing
+    response = hit(client, article)
+    assert response.status_code == 204 and reads(article) == 1
+    assert "no-cache" in response["Cache-Control"] and "X-Page-Cache" not in response
+
+
+def test_the_beacon_sets_no_cookie_and_takes_only_a_post(client, three):
+    response = hit(client, three[0])
+    assert "Set-Cookie" not in response and not response.cookies
+    assert client.get(f"/_hit/{three[0].pk}/").status_code == 405
+    assert client.post("/_hit/abc/").status_code == 404
+    assert hit(client, type(three[0])(pk=2**64)).status_code == 204  # no such article can exist: not counted
+    assert counting.hour_counts(counting.hour_now()) == {three[0].pk: 1}
+
+
+def test_bots_and_repeats_are_not_counted(client, three):
+    article = three[0]
+    for robot in (
+        "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)",
+        "curl/8.5.0",
+        "",
+    ):
+        hit(client, article, user_agent=robot)
+    assert reads(article) == 0
+    hit(client, article)
+    hit(client, article)  # the same reader, reloading
+    assert reads(article) == 1
+    hit(client, article, address="198.51.100.4")  # another reader
+    hit(client, three[1])  # the first reader, another article
+    assert reads(article) == 2 and reads(three[1]) == 1
+    # Nothing about the reader is kept: only a salted hash, for half an hour.
+    assert not any("203.0.113.7" in key for key in cache._cache)  # the local-memory cache's keys
+    with time_machine.travel(timezone.now() + datetime.timedelta(seconds=counting.REPEAT_SECONDS + 1)):
+        hit(client, article)
+        assert reads(article) == 3 or counting.hour_counts(counting.hour_now() - 1).get(article.pk) == 3
+
+
+def test_ended_hours_are_folded_into_the_database_by_the_next_request(client, three):
+    start = timezone.now().replace(minute=10, second=0, microsecond=0)
+    with time_machine.travel(start, tick=False):
+        counting.fold_if_due()  # the site's first fold: nothing to take yet
+        hit(client, three[0])
+        hit(client, three[0], address="198.51.100.4")
+        hit(client, three[1])
+        assert not ArticleReadCount.objects.exists()
+    with time_machine.travel(start + datetime.timedelta(hours=1), tick=False):
+        cache.add("read:folding", 1, 60)  # another process is folding
+        hit(client, three[2])
+        assert not ArticleReadCount.objects.exists()
+        cache.delete("read:folding")
+        hit(client, three[2], address="198.51.100.4")
+        folded = dict(ArticleReadCount.objects.values_list("article_id", "count"))
+        assert folded == {three[0].pk: 2, three[1].pk: 1}
+        counting.fold(counting.hour_now() - 1)  # again: the same numbers, no second row
+        assert ArticleReadCount.objects.count() == 2
+
+
+def test_the_block_lists_the_most_read_first_for_the_day_and_the_week(client, editor, three):
+    a, b, c = three
+    other = make_article(section=make_section(slug="kinh-te"), title="Tin D")
+    an_hour_ago = counting.hour_start(counting.hour_now() - 1)
+    three_days_ago = counting.hour_start(counting.hour_now() - 72)
+    ArticleReadCount.objects.bulk_create(
+        [
+            ArticleReadCount(article=a, hour=an_hour_ago, count=30),
+            ArticleReadCount(article=b, hour=an_hour_ago, count=50),
+            ArticleReadCount(article=c, hour=three_days_ago, count=500),
+            ArticleReadCount(article=other, hour=an_hour_ago, count=40),
+        ]
+    )
+    cache.set("read:folded", counting.hour_now() - 1)
+    for number in range(25):  # this hour, from the cache
+        hit(client, a, address=f"198.51.100.{number}")
+    assert counting.most_read(24) == [a, b, other]
+    assert counting.most_read(24 * 7) == [c, a, b, other]
+    assert counting.most_read(24, a.section) == [a, b]
+    day = most_read_on(client, "/")
+    assert day.index("Tin A") < day.index("Tin B") < day.index("Tin D")
+    assert "Tin D" not in most_read_on(client, "/thoi-su/")
+    assert "Tin D" not in most_read_on(client, b.get_absolute_url())  # an article page: its section's
+    # Withdrawn: off the list at once.
+    workflow.perform(a, "unpublish", editor, comment="Sai.")
+    assert counting.most_read(24) == [b, other]
+
+
+def most_read_on(client, url):
+    page = client.get(url).content.decode()
+    return page[page.index('class="most-read"') :].split("</section>")[0]
+
+
+def test_the_block_is_kept_a_few_minutes(client, three, fragments):
+    ArticleReadCount.objects.create(article=three[0], hour=counting.hour_start(counting.hour_now()), count=3)
+    assert "Tin A" in most_read_on(client, "/")
+    ArticleReadCount.objects.create(article=three[1], hour=counting.hour_start(counting.hour_now()), count=9)
+    assert "Tin B" not in most_read_on(client, "/")
+    later = timezone.now() + datetime.timedelta(seconds=counting.BLOCK_SECONDS + 1)
+    with time_machine.travel(later):
+        block = most_read_on(client, "/")
+        assert block.index("Tin B") < block.index("Tin A")
+
+
+def test_without_the_cache_counting_costs_nothing(client, three, monkeypatch):
+    gone = RedisCache(
+        f"redis://127.0.0.1:{free_port()}/0",
+        {"OPTIONS": {"socket_timeout": 0.1, "socket_connect_timeout": 0.1}},
+    )
+    monkeypatch.setattr(counting, "cache", gone)
+    ArticleReadCount.objects.create(article=three[0], hour=counting.hour_start(counting.hour_now()), count=3)
+    assert hit(client, three[0]).status_code == 204
+    assert "Tin A" in most_read_on(client, "/")
