@@ -77,7 +77,8 @@ def test_bots_and_repeats_are_not_counted(client, three):
     assert not any("203.0.113.7" in key for key in cache._cache)  # the local-memory cache's keys
     with time_machine.travel(timezone.now() + datetime.timedelta(seconds=counting.REPEAT_SECONDS + 1)):
         hit(client, article)
-        assert reads(article) == 3 or counting.hour_counts(counting.hour_now() - 1).get(article.pk) == 3
+        earlier = counting.hour_counts(counting.hour_now() - 1).get(article.pk, 0)  # the hour may have turned
+        assert reads(article) + earlier == 3
 
 
 def test_ended_hours_are_folded_into_the_database_by_the_next_request(client, three):
