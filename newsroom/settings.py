@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "redirects",
     "wordpress",
     "exchange",
+    "ninja",  # its Swagger UI page from our own static files, not a CDN the CSP would refuse
 ]
 
 MIDDLEWARE = [

@@ -22,6 +22,7 @@ handler500 = "newsroom.views.server_error"
 # Machine-read addresses stay at the root in every language: a crawler finds them where robots.txt says.
 urlpatterns = [
     path("_health/", pagecache_views.health, name="health"),
+    path("api/v1/", include("api.urls")),
     path("_edge/session/", pagecache_views.edge_session, name="edge_session"),
     path("favicon.ico", views.favicon),
     path("robots.txt", views.robots_txt, name="robots_txt"),
