@@ -369,6 +369,7 @@ def test_the_openapi_schema_and_the_docs_page_are_served_from_this_site(client):
     } <= set(schema["paths"])
     parameters = {parameter["name"] for parameter in schema["paths"]["/api/v1/articles"]["get"]["parameters"]}
     assert parameters == {"section", "tag", "author", "from", "to", "q", "limit", "cursor"}
+    assert client.get("/api/v1/")["Location"] == "/api/v1/docs"
     page = get(client, "/api/v1/docs")
     html = page.content.decode()
     assert "/static/ninja/swagger-ui-bundle.js" in html and "/api/v1/openapi.json" in html
