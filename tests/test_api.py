@@ -374,4 +374,7 @@ def test_the_openapi_schema_and_the_docs_page_are_served_from_this_site(client):
     html = page.content.decode()
     assert "/static/ninja/swagger-ui-bundle.js" in html and "/api/v1/openapi.json" in html
     assert "://" not in html.replace("http://www.w3.org", "")  # nothing from another site
-    assert "script-src 'self'" in page["Content-Security-Policy"]
+    assert "script-src 'self';" in page["Content-Security-Policy"]  # no inline script, no other site
+    # Its stylesheet's icons are data: images; no other page gets that (tests/browser/test_csp.py runs it).
+    assert "img-src 'self' data:" in page["Content-Security-Policy"]
+    assert "data:" not in get(client, "/api/v1/articles")["Content-Security-Policy"]
