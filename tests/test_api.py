@@ -5,6 +5,7 @@ import datetime
 import json
 
 import pytest
+import time_machine
 from django.utils import timezone
 
 from articles import cachekeys, workflow
@@ -325,6 +326,17 @@ def test_publishing_an_article_refreshes_the_cached_lists_it_joins(client, commi
     assert titles(get(client, urls[0]))[0] == "Tin vừa đăng"
     assert titles(get(client, urls[1]))[0] == "Tin vừa đăng"
     assert get(client, urls[2])["X-Page-Cache"] == "hit"  # another section's list is untouched
+
+
+@pytest.mark.usefixtures("page_cache")
+def test_a_cached_list_shows_a_scheduled_article_when_it_comes_out(client, committed):
+    with committed():
+        make_article(title="Tin cũ")
+        make_article(title="Tin hẹn giờ", published_at=timezone.now() + datetime.timedelta(hours=1))
+    assert titles(get(client, "/api/v1/articles")) == ["Tin cũ"]
+    assert get(client, "/api/v1/articles")["X-Page-Cache"] == "hit"
+    with time_machine.travel(timezone.now() + datetime.timedelta(hours=1, minutes=1)):
+        assert titles(get(client, "/api/v1/articles")) == ["Tin hẹn giờ", "Tin cũ"]
 
 
 @pytest.mark.usefixtures("fragments")
