@@ -10,6 +10,7 @@ import base64
 import binascii
 import datetime
 import json
+import re
 
 from django.db.models import Exists, OuterRef, Q
 from django.utils.http import urlencode
@@ -28,6 +29,8 @@ from . import schemas
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 100
 MAX_CURSOR_LENGTH = 200
+MAX_ID = 2**63 - 1  # a larger number is no id, and no database would take it in a query
+SLUG = re.compile(r"[-\w]+")
 # A date range longer than this names `all` rather than one key per year it spans.
 MAX_WINDOW_DAYS = 5 * 366
 LIST_PARAMETERS = ("limit", "cursor")
@@ -99,9 +102,11 @@ def article_position(cursor):
     try:
         published_at, pk = values
         published_at = datetime.datetime.fromisoformat(published_at)
-        if published_at.tzinfo is None or type(pk) is not int:
+        if published_at.tzinfo is None or type(pk) is not int or not 0 < pk <= MAX_ID:
             raise ValueError
-    except (TypeError, ValueError):
+        # In UTC, as stored: a time that has none (the year 1 at +14:00) raises OverflowError here, not in the query.
+        published_at = published_at.astimezone(datetime.UTC)
+    except (TypeError, ValueError, OverflowError):
         raise HttpError(400, "Invalid cursor: pass the next_cursor of a previous page unchanged.") from None
     return published_at, pk
 
@@ -220,7 +225,7 @@ def article_detail(article, corrections):
 
 
 def named(model, slug, what):
-    found = model.objects.filter(slug=slug).first()
+    found = model.objects.filter(slug=slug).first() if SLUG.fullmatch(slug) else None
     if found is None:
         raise HttpError(404, f"No {what} with the slug {slug!r}.")
     return found
@@ -303,7 +308,9 @@ def articles(
 def article(request, article_id: int):
     """One published article with everything its page prints."""
     refuse_unknown_parameters(request, ())
-    found = Article.objects.published().for_page().filter(pk=article_id).first()
+    found = (
+        Article.objects.published().for_page().filter(pk=article_id).first() if article_id <= MAX_ID else None
+    )
     if found is None:
         raise HttpError(404, "No published article with this id.")
     corrections = list(

@@ -255,6 +255,9 @@ def cursor(values):
         "/api/v1/articles?cursor=" + cursor(["2026-11-01T00:00:00+00:00", "3"]),
         "/api/v1/articles?cursor=" + cursor(["yesterday", 3]),
         "/api/v1/articles?cursor=" + cursor([1, 2, 3]),
+        "/api/v1/articles?cursor=" + cursor(["2026-11-01T00:00:00+00:00", 10**30]),
+        "/api/v1/articles?cursor=" + cursor(["2026-11-01T00:00:00+00:00", -3]),
+        "/api/v1/articles?cursor=" + cursor(["0001-01-01T00:00:00+14:00", 3]),
         "/api/v1/tags?cursor=" + cursor([1]),
         "/api/v1/tags?limit=1000",
         "/api/v1/bylines?section=thoi-su",
@@ -271,7 +274,14 @@ def test_an_unknown_article_is_a_json_404(client, paper):
     assert get(client, "/api/v1/articles/999999", 404).json() == {
         "detail": "No published article with this id."
     }
+    assert get(client, f"/api/v1/articles/{10**30}", 404).json()["detail"]
     assert get(client, "/api/v1/articles/abc", 404).status_code == 404
+    for query in ("section=%00", "tag=a%00b", "author=%F0%9F%98%80"):
+        assert get(client, f"/api/v1/articles?{query}", 404).json()["detail"]
+    # Dates at the ends of the calendar are dates; a span too long to name by days depends on `all`.
+    everything = get(client, "/api/v1/articles?from=0001-01-01&to=9999-12-31")
+    assert titles(everything) == titles(get(client, "/api/v1/articles")) and "all" in keys_of(everything)
+    assert get(client, "/api/v1/articles?q=%00%01" + "a" * 5000).status_code == 200
 
 
 @pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])
