@@ -321,7 +321,7 @@ class Importer:
             return item, planned, digest, notes, missing
         if mapping.digest == digest:
             self.report.outcomes["unchanged"] += 1
-            self.addressed.append((item, mapping.article_id))  # an import made before redirects were
+            self.addressed.append((item, mapping.article_id))  # imported before imports wrote redirects: now
             return None
         article = Article.objects.get(pk=mapping.article_id)
         if article.version != mapping.article_version:
