@@ -11,6 +11,12 @@ def is_admin_request(request):
     return match is not None and "admin" in match.namespaces
 
 
+def is_api_docs_request(request):
+    """The read API's Swagger UI page (api/urls.py)."""
+    match = getattr(request, "resolver_match", None)
+    return match is not None and match.view_name == "api:openapi-view"
+
+
 def carries_rich_text_editor(response):
     """Whether the page loads CKEditor: the admin's form views list every widget's media in their context."""
     media = (getattr(response, "context_data", None) or {}).get("media")
@@ -18,19 +24,26 @@ def carries_rich_text_editor(response):
 
 
 class ContentSecurityPolicyMiddleware(CSPMiddleware):
-    """django-csp's middleware, relaxing the policy only where CKEditor 4 runs.
+    """django-csp's middleware, relaxing the policy only where CKEditor 4 runs, and for the API's docs page.
 
     Every page gets CONTENT_SECURITY_POLICY. An admin page that loads CKEditor also gets
-    RICH_TEXT_EDITOR_CONTENT_SECURITY_POLICY_ADDITIONS. The URL namespace decides, not a path prefix, so /admin/
+    RICH_TEXT_EDITOR_CONTENT_SECURITY_POLICY_ADDITIONS; the API's Swagger UI page
+    API_DOCS_CONTENT_SECURITY_POLICY_ADDITIONS. The URL namespace decides, not a path prefix, so /admin/
     and /en/admin/ are treated alike and no public URL can ever be mistaken for the admin.
     """
 
     def get_policy_parts(self, request, response, report_only=False):
         parts = super().get_policy_parts(request, response, report_only)
-        if report_only or not (is_admin_request(request) and carries_rich_text_editor(response)):
+        if report_only:
+            return parts
+        if is_admin_request(request) and carries_rich_text_editor(response):
+            additions = settings.RICH_TEXT_EDITOR_CONTENT_SECURITY_POLICY_ADDITIONS
+        elif is_api_docs_request(request):
+            additions = settings.API_DOCS_CONTENT_SECURITY_POLICY_ADDITIONS
+        else:
             return parts
         update = dict(parts.update or {})
-        for directive, sources in settings.RICH_TEXT_EDITOR_CONTENT_SECURITY_POLICY_ADDITIONS.items():
+        for directive, sources in additions.items():
             update[directive] = [*update.get(directive, ()), *sources]
         parts.update = update
         return parts

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "readership",
     "wordpress",
     "exchange",
+    "ninja",  # its Swagger UI page from our own static files, not a CDN the CSP would refuse
 ]
 
 MIDDLEWARE = [
@@ -372,6 +373,9 @@ RICH_TEXT_EDITOR_CONTENT_SECURITY_POLICY_ADDITIONS = {
     "script-src": ["'unsafe-inline'"],
     "style-src": ["'unsafe-inline'"],
 }
+# Added on the read API's Swagger UI page (/api/v1/docs), and only there: its stylesheet draws its icons (the arrows
+# of its selects, the copy button) as data: SVG images. Its scripts and styles are files of ours (ninja's static).
+API_DOCS_CONTENT_SECURITY_POLICY_ADDITIONS = {"img-src": ["data:"]}
 MIDDLEWARE += [
     "newsroom.security.ContentSecurityPolicyMiddleware",
     # django-axes turns a locked-out login into its lock-out page; it must come last.

@@ -23,6 +23,7 @@ handler500 = "newsroom.views.server_error"
 # Machine-read addresses stay at the root in every language: a crawler finds them where robots.txt says.
 urlpatterns = [
     path("_health/", pagecache_views.health, name="health"),
+    path("api/v1/", include("api.urls")),
     path("_edge/session/", pagecache_views.edge_session, name="edge_session"),
     path("_hit/<int:pk>/", readership_views.hit, name="hit"),
     path("favicon.ico", views.favicon),

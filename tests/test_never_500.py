@@ -217,6 +217,31 @@ def test_slug_paths_and_unknown_parameters(hostile_client, slug, query):
         _get(hostile_client, path, {"q": query, "utm_source": query})
 
 
+@pytest.mark.django_db
+@HYPOTHESIS
+@given(
+    section=TEXT,
+    tag=TEXT,
+    author=TEXT,
+    first=TEXT,
+    last=TEXT,
+    q=TEXT,
+    limit=NUMBER,
+    cursor=TEXT,
+    article=NUMBER,
+)
+def test_the_read_api_parameters(
+    hostile_client, section, tag, author, first, last, q, limit, cursor, article
+):
+    """api/views.py: anything a client sends is a page, a 400 or a 404."""
+    query = {"section": section, "tag": tag, "author": author, "from": first, "to": last, "q": q}
+    _get(hostile_client, "/api/v1/articles", {**query, "limit": limit, "cursor": cursor})
+    for name, value in query.items():
+        _get(hostile_client, "/api/v1/articles", {name: value})
+    _get(hostile_client, "/api/v1/tags", {"cursor": cursor, "limit": limit})
+    _get(hostile_client, f"/api/v1/articles/{_safe_path(article)}")
+
+
 # The ends of the calendar: year 1, year 9999, 31 December, 1 January. -----------------------------------------
 
 EDGE_DAYS = [(1, 1, 1), (1, 12, 31), (2017, 12, 31), (2018, 1, 1), (9999, 1, 1), (9999, 12, 31)]

@@ -349,6 +349,19 @@ PUBLIC = [
     row("/preview/s/{expired_token}/", same(NOT_FOUND)),
     row("/preview/s/{revoked_token}/", same(NOT_FOUND)),
     row("/preview/s/{forged_token}/", same(NOT_FOUND)),
+    # The read API: published content for everyone, staff included; read-only for everyone.
+    row("/api/v1/articles", same(OK), same(NOT_ALLOWED)),
+    row("/api/v1/articles?section=ma-tran&author=pham-tang", same(OK), same(NOT_ALLOWED)),
+    row("/api/v1/articles?q=ma+tran", same(OK), same(NOT_ALLOWED)),
+    row("/api/v1/articles/{published}", same(OK), same(NOT_ALLOWED)),
+    *(row(f"/api/v1/articles/{{{state}}}", same(NOT_FOUND), same(NOT_ALLOWED)) for state in HIDDEN_STATES),
+    row("/api/v1/articles?limit=1000", same(BAD), same(NOT_ALLOWED)),
+    row("/api/v1/sections", same(OK), same(NOT_ALLOWED)),
+    row("/api/v1/bylines", same(OK), same(NOT_ALLOWED)),
+    row("/api/v1/tags", same(OK), same(NOT_ALLOWED)),
+    row("/api/v1/", same(REDIRECT), same(NOT_ALLOWED)),
+    row("/api/v1/openapi.json", same(OK), same(NOT_ALLOWED)),
+    row("/api/v1/docs", same(OK), same(NOT_ALLOWED)),
 ]
 # The newsroom every test of this module runs against, built once (each test's changes roll back after it).
 

@@ -154,3 +154,49 @@ def test_search_finds_the_published_article_beside_the_hidden_ones(client, hidde
     html = client.get("/search/?q=bai+da+dang").content.decode()
     assert "Bài đã đăng" in html
     assert HIDDEN not in html
+
+
+def test_the_api_lets_no_hidden_article_through(client, hidden_everywhere):
+    """Lists, filters, search and details of the read API (api/views.py) start from published() too."""
+    visible, hidden = hidden_everywhere
+    day = timezone.localtime(visible.published_at).date()
+    lonely_day = day - datetime.timedelta(days=5)
+    urls = [
+        "/api/v1/articles",
+        "/api/v1/articles?limit=100",
+        "/api/v1/articles?section=dia-phuong",
+        "/api/v1/articles?author=le-tung",
+        "/api/v1/articles?tag=quang-ninh",
+        f"/api/v1/articles?from={day}&to={day}",
+        "/api/v1/articles?q=bai+khong+duoc+lo",
+        "/api/v1/articles?q=lo&section=dia-phuong",
+        f"/api/v1/articles/{visible.pk}",
+        "/api/v1/sections",
+        "/api/v1/bylines",
+        "/api/v1/tags",
+        # A tag and a byline only hidden articles carry: known, but with nothing to list.
+        "/api/v1/articles?tag=chuyen-chua-ke",
+        "/api/v1/articles?author=nguoi-viet-bi-mat",
+        f"/api/v1/articles?from={lonely_day}&to={lonely_day}",
+    ]
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        body = response.content.decode()
+        assert HIDDEN not in body, url
+        for article in hidden:
+            assert article.slug not in body, (url, article.status)
+    # Who signs and what tags only hidden articles is no reader's business yet.
+    assert "nguoi-viet-bi-mat" not in client.get("/api/v1/bylines").content.decode()
+    assert "chuyen-chua-ke" not in client.get("/api/v1/tags").content.decode()
+    assert [item["title"] for item in client.get("/api/v1/articles").json()["results"]] == [
+        "Bài đã đăng",
+        "Tin thể thao",
+    ]
+    listed = {item["id"] for item in client.get("/api/v1/articles?limit=100").json()["results"]}
+    assert listed.isdisjoint(article.pk for article in hidden)
+    for article in hidden:
+        response = client.get(f"/api/v1/articles/{article.pk}")
+        assert response.status_code == 404 and response.json() == {
+            "detail": "No published article with this id."
+        }

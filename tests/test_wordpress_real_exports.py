@@ -11,8 +11,9 @@ from django.test import Client, override_settings
 from django.utils import timezone, translation
 from django.utils.html import escape
 
-from articles.models import Article, ArticleTransition, Revision, Status
+from articles.models import Article, ArticleTransition, Revision, Status, article_path
 from articles.roles import ensure_roles
+from redirects.models import Redirect, normalise
 from wordpress import wxr
 from wordpress.importer import Importer, Options
 from wordpress.models import ImportedPost
@@ -196,3 +197,50 @@ def test_the_audit_log_shows_the_import(theme, frozen_now):
     assert record.label in ("Đã nhập", "Imported")
     assert record.at == NOW and record.published_at == article.published_at
     assert article.status_changed_by == editor and timezone.is_aware(record.at)
+
+
+def _run_again(editor):
+    path = exports.real_export("themeunittestdata.wordpress.xml")
+    return Importer(path, Options(user=editor)).run()
+
+
+@pytest.mark.django_db
+def test_old_addresses_answer_301_to_the_articles(theme, frozen_now):
+    report, posts, editor = theme
+    reader = Client()
+    keyboard = _article(1724)  # published on the 20th there, local time; the 21st here
+    new_address = article_path(keyboard.published_on, keyboard.slug)
+    for old in ("/2018/10/20/keyboard-navigation/", "/?p=1724"):
+        response = reader.get(old)
+        assert (response.status_code, response["Location"]) == (301, new_address), old
+    response = reader.get(
+        "/2018/10/20/keyboard-navigation/?utm_source=x"
+    )  # the link's campaign tag goes along
+    assert response["Location"] == f"{new_address}?utm_source=x"
+    assert reader.get(new_address).status_code == 200
+    # Where the permalink is already the new address, the page answers itself: no redirect from there.
+    for post_id, item in posts.items():
+        article = _article(post_id)
+        if article.is_published and normalise(item.link) == article_path(article.published_on, article.slug):
+            assert not Redirect.objects.filter(old_path=normalise(item.link)).exists()
+    assert Redirect.objects.filter(old_path="/?p=1724", source="import").get().article == keyboard
+    # A draft's old address leads nowhere while the draft is not public: WordPress's ?p= reaches the front page.
+    assert Redirect.objects.filter(old_path="/?p=1164").exists()
+    assert reader.get("/?p=1164").status_code == 200
+    assert report.redirects == Redirect.objects.count() >= len(posts)
+    with translation.override("en"):  # a request leaves the language of its address active
+        assert f"now leading to their articles: {report.redirects}" in "\n".join(report.lines())
+    # Idempotent: a second run of the same export adds and changes none.
+    before = list(Redirect.objects.order_by("pk").values_list("old_path", "article_id"))
+    again = _run_again(editor)
+    assert again.redirects == 0 and again.redirects_taken == []
+    assert list(Redirect.objects.order_by("pk").values_list("old_path", "article_id")) == before
+
+
+@pytest.mark.django_db
+def test_old_addresses_of_posts_imported_before_redirects_existed_are_added_by_a_new_run(theme, frozen_now):
+    _report, _posts, editor = theme
+    Redirect.objects.all().delete()
+    again = _run_again(editor)
+    assert again.redirects > 58
+    assert Client().get("/?p=1724").status_code == 301

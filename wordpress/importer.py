@@ -31,11 +31,22 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from articles import renditions, search, workflow
-from articles.cachekeys import inserted_in_bulk
-from articles.models import Article, ArticleByline, Byline, Photo, PullQuote, Status, Tag, TaggedArticle
+from articles.cachekeys import REDIRECTS, inserted_in_bulk
+from articles.models import (
+    Article,
+    ArticleByline,
+    Byline,
+    Photo,
+    PullQuote,
+    Status,
+    Tag,
+    TaggedArticle,
+    article_path,
+)
 from articles.sanitizer import html_to_text
 from newsroom.vietnamese import slugify
 from pagecache.journal import invalidate
+from redirects.models import FILE_PREFIXES, MAX_LENGTH, Redirect, Source, normalise, shows_a_page
 from sections.models import Section, validate_section_slug
 
 from . import content, wxr
@@ -273,6 +284,7 @@ class Importer:
             )
         }
         self.new_mappings = []
+        self.addressed = []  # (post, article id) of every post that has its article here
         with transaction.atomic(), search.deferred():
             new = []
             for item in batch:
@@ -282,6 +294,7 @@ class Importer:
                 done += 1
             self.create(new)
             ImportedPost.objects.bulk_create(self.new_mappings)
+            self.answer_old_addresses()
             if self.progress:
                 self.progress.update(done)
         reset_queries()  # with DEBUG on, Django would keep the text of the last 9,000 queries
@@ -308,6 +321,7 @@ class Importer:
             return item, planned, digest, notes, missing
         if mapping.digest == digest:
             self.report.outcomes["unchanged"] += 1
+            self.addressed.append((item, mapping.article_id))  # imported before imports wrote redirects: now
             return None
         article = Article.objects.get(pk=mapping.article_id)
         if article.version != mapping.article_version:
@@ -618,6 +632,7 @@ class Importer:
                 )
             )
             self.account(item, planned, notes, missing, "created")
+            self.addressed.append((item, entry.article.pk))
 
     def write_one(self, item, planned, digest, notes, missing, article=None, mapping=None):
         """One post in its own savepoint: a new article, or an update of the one imported before."""
@@ -640,6 +655,37 @@ class Importer:
         else:
             ImportedPost.objects.filter(pk=mapping.pk).update(**values)
         self.account(item, planned, notes, missing, "updated" if updating else "created")
+        self.addressed.append((item, entry.article.pk))
+
+    def answer_old_addresses(self):
+        """The batch's old addresses answer 301 to their articles: the permalink's path and `/?p=ID`
+        (redirects.models, through its middleware). An address that already leads to another article (a second
+        site's overlapping post ids) is left as it is and reported; one leading to the same article stays."""
+        wanted = {}
+        for item, article_id in self.addressed:
+            for address in (item.link, f"/?p={item.post_id}"):
+                path = normalise(address) if address else ""
+                if path and path != "/" and len(path) <= MAX_LENGTH and not path.startswith(FILE_PREFIXES):
+                    wanted.setdefault(path, article_id)
+        if not wanted:
+            return
+        articles = Article.objects.filter(pk__in=set(wanted.values())).values_list(
+            "pk", "published_on", "slug"
+        )
+        own_paths = {pk: article_path(day, slug) for pk, day, slug in articles if day}
+        existing = dict(Redirect.objects.filter(old_path__in=wanted).values_list("old_path", "article_id"))
+        created = []
+        for path, article_id in wanted.items():
+            if path in existing:
+                if existing[path] != article_id:
+                    self.report.redirects_taken.append(path)
+            elif path != own_paths.get(article_id) and ("?" in path or not shows_a_page(path)):
+                created.append(Redirect(old_path=path, article_id=article_id, source=Source.IMPORT))
+        if created:
+            # In bulk, so without the save signal that tells the caches: cached 404s of these addresses go stale.
+            Redirect.objects.bulk_create(created)
+            invalidate({REDIRECTS}, reason=f"WordPress import: {len(created)} old addresses")
+            self.report.redirects += len(created)
 
     def entry(self, item, planned, article, updating=False):
         article.title, article.lead, article.body = planned.title, planned.lead, planned.body

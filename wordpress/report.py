@@ -67,6 +67,8 @@ class Report:
     untitled: list = _list()  # post ids titled from their first words
     comments: int = 0
     absent: int = 0  # posts imported before that this export no longer has
+    redirects: int = 0  # old addresses (permalinks, ?p=ID) that now answer 301
+    redirects_taken: list = _list()  # old addresses already leading to another article: left as they are
     seconds: float = 0.0
 
     def note(self, notes):
@@ -145,6 +147,10 @@ class Report:
                 _("%(count)s posts imported earlier are not in this export: left as they are.")
                 % {"count": self.absent}
             )
+        out.append(
+            _("Old addresses (permalinks and ?p=ID) now leading to their articles: %(count)s")
+            % {"count": self.redirects}
+        )
         if self.sections:
             out.append(_("Sections: %(pairs)s") % {"pairs": _pairs(self.sections)})
         if self.sections_created:
@@ -168,6 +174,9 @@ class Report:
         out += self._listed(
             _("Skipped"),
             [f"#{entry.post_id} “{entry.title}”: {entry.reason}" for entry in self.skipped],
+        )
+        out += self._listed(
+            _("Old addresses already leading to another article (left as they are)"), self.redirects_taken
         )
         if self.other_items:
             out.append("")

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from tests.factories import make_user
+from tests.factories import make_article, make_user
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -130,3 +130,17 @@ def test_json_ld_is_data_and_inline_script_is_blocked_under_the_public_policy(pa
         "() => JSON.parse(document.querySelector('script[type=\"application/ld+json\"]').text)"
     )
     assert json_ld["headline"] == demo.title
+
+
+def test_the_api_docs_page_runs_swagger_ui_from_our_static_files_without_violations(page):
+    make_article(title="Bài cho API")
+    open_page(page, "/api/v1/docs")
+    page.locator(".opblock").first.wait_for()
+    assert page.locator(".opblock").count() >= 5  # every endpoint listed
+    page.locator(".opblock-summary-path", has_text="/api/v1/articles").first.click()
+    page.get_by_role("button", name="Try it out").click()
+    page.get_by_role("button", name="Execute").click()
+    page.locator(".live-responses-table .response-col_status", has_text="200").wait_for()
+    page.shot("api-docs")
+    assert violations(page) == [], violations(page)
+    assert page.console.errors == []
