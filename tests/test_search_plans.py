@@ -139,3 +139,43 @@ def assert_gin_path(top):
     heap = next(node for node in nodes(top) if node["Node Type"] == "Bitmap Heap Scan")
     assert heap["Actual Rows"] == ARCHIVE
     assert any(node["Node Type"] == "Sort" for node in nodes(top))
+
+
+def rewritten(old, new):
+    """A connection wrapper that rewrites part of every statement: a database as it would answer elsewhere."""
+
+    def wrapper(execute, sql, params, many, context):
+        return execute(sql.replace(old, new), params, many, context)
+
+    return connection.execute_wrapper(wrapper)
+
+
+@pytest.fixture
+def rum_flag():
+    """These tests drop the index inside their transaction: the connection's flag comes back with the rollback."""
+    had = search.uses_rum(connection)
+    yield
+    connection.search_rum = had
+
+
+@pytest.mark.usefixtures("rum_flag")
+def test_without_the_extension_the_migration_creates_nothing_and_search_works(archive):
+    search.drop_rum_index(connection)
+    with rewritten("WHERE name = 'rum'", "WHERE name = 'not-on-this-server'"):
+        assert not search.create_rum_index(connection, Article._meta.db_table)
+    assert not rum_installed() and not search.uses_rum(connection)
+    assert list(newest_ids("tuan chau", archive)) == newest_having(archive, "tuan chau")
+
+
+@pytest.mark.usefixtures("rum_flag")
+def test_a_user_who_may_not_create_the_extension_gets_no_index_and_no_error(archive):
+    search.drop_rum_index(connection)
+    # An extension the server offers but this database has not got, and a CREATE EXTENSION PostgreSQL refuses.
+    offered = "SELECT NULL FROM pg_available_extensions WHERE name = 'plpgsql'"
+    with (
+        rewritten("SELECT installed_version FROM pg_available_extensions WHERE name = 'rum'", offered),
+        rewritten("CREATE EXTENSION IF NOT EXISTS rum", "CREATE EXTENSION not_on_this_server"),
+    ):
+        assert not search.create_rum_index(connection, Article._meta.db_table)
+    assert not rum_installed()  # and the transaction goes on: the refusal was kept in a savepoint
+    assert list(newest_ids("tuan chau", archive)) == newest_having(archive, "tuan chau")
