@@ -2,6 +2,8 @@ import dataclasses
 
 from django import forms
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from taggit.forms import TagField
 
@@ -291,6 +293,51 @@ class TransitionForm(forms.Form):
         }
 
 
+class ListSelect(forms.Select):
+    """Django's <select>, the same markup, printed in Python rather than with a template per option.
+
+    The search page's author list has an option per byline: through the widget templates (an include per option,
+    another per option's attributes) it took more time than the rest of the page (docs/performance.md).
+    """
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        parts = []
+        for group_name, options, _index in widget["optgroups"]:
+            if group_name:
+                parts.append(format_html('\n  <optgroup label="{}">', group_name))
+            parts += [
+                format_html(
+                    '\n  <option value="{}"{}>{}</option>\n',  # the option template ends with a newline
+                    str(option["value"]),
+                    _attrs(option["attrs"]),
+                    option["label"],
+                )
+                for option in options
+            ]
+            if group_name:
+                parts.append(mark_safe("\n  </optgroup>"))
+        return format_html(
+            '<select name="{}"{}>{}\n</select>',
+            widget["name"],
+            _attrs(widget["attrs"]),
+            mark_safe("".join(parts)),
+        )
+
+
+def _attrs(attrs):
+    """As django/forms/widgets/attrs.html prints them: ` name="value"`, ` name` for True, nothing for False."""
+    return format_html_join(
+        "",
+        "{}",
+        (
+            (format_html(" {}", name) if value is True else format_html(' {}="{}"', name, str(value)),)
+            for name, value in attrs.items()
+            if value is not False
+        ),
+    )
+
+
 def section_choice():
     """An optional section, chosen by its slug as the address carries it (`?section=dia-phuong`)."""
     return forms.ModelChoiceField(
@@ -300,6 +347,7 @@ def section_choice():
         required=False,
         empty_label=_("All sections"),
         error_messages={"invalid_choice": _("There is no such section.")},
+        widget=ListSelect,
     )
 
 
@@ -382,11 +430,14 @@ class SearchForm(forms.Form):
     date_to = day_field(_("To"))
     author = forms.ModelChoiceField(
         label=_("Author"),
-        queryset=Byline.objects.all(),
+        queryset=Byline.objects.only(
+            "pk", "slug", "name"
+        ),  # an option each: the rest of the row is never read
         to_field_name="slug",
         required=False,
         empty_label=_("All authors"),
         error_messages={"invalid_choice": _("There is no such author.")},
+        widget=ListSelect,
     )
 
     def __init__(self, data=None, **kwargs):

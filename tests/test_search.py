@@ -6,7 +6,7 @@ from io import StringIO
 
 import pytest
 import time_machine
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import connection
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -608,3 +608,21 @@ def test_search_works_in_english_too(client, demo):
     html = response.content.decode()
     assert "1 article found for “nhiem vu trong tam quang ninh”" in html
     assert REFERENCE_TITLE.split(",")[0] in html.replace("<mark>", "").replace("</mark>", "")
+
+
+@pytest.mark.django_db
+def test_the_rum_index_command_says_what_it_did():
+    if connection.vendor != "postgresql":
+        with pytest.raises(CommandError, match="SQLite searches without it"):
+            call_command("create_rum_index")
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_available_extensions WHERE name = 'rum'")
+        offered = cursor.fetchone() is not None
+    if offered:
+        out = StringIO()
+        call_command("create_rum_index", stdout=out)
+        assert search.RUM_INDEX in out.getvalue() and search.uses_rum(connection)
+    else:
+        with pytest.raises(CommandError, match="no RUM extension"):
+            call_command("create_rum_index")

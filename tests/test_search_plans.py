@@ -1,0 +1,180 @@
+"""Search on a large archive: PostgreSQL's plans for a word found in every article (docs/search.md).
+
+A few thousand generated articles all have "du lịch"; the newest RANK_WINDOW of them are the candidates. With the
+RUM index the scan must stop there, read from the index in time order; without it (a plain PostgreSQL) search
+keeps the GIN index and sorts every match, as it always did. Both paths are asserted on every PostgreSQL: a
+database with the RUM index checks the GIN path too, by turning the index off for the connection.
+"""
+
+import json
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from articles import search
+from articles.models import Article
+
+from .factories import make_section
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
+
+ARCHIVE = 4000
+RARE_EVERY = 200  # a place name in ARCHIVE / RARE_EVERY articles
+
+
+@pytest.fixture
+def archive():
+    """ARCHIVE published articles a minute apart, written in one statement, with PostgreSQL's statistics of them."""
+    section = make_section()
+    now = timezone.now()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            INSERT INTO articles_article (
+                title, slug, lead, body, status, published_at, published_on, correction_note, created_at,
+                modified_at, version, section_id, search_title, search_text, search_vector, seo_description,
+                seo_title)
+            SELECT 'Du lịch ' || n, 'du-lich-' || n, '', '', 'published', %(now)s - n * interval '1 minute',
+                (%(now)s - n * interval '1 minute')::date, '', %(now)s, %(now)s, 1, %(section)s,
+                ' du lich ' || n || ' ', ' du lich ' || n || ' ' || words || ' ',
+                setweight(to_tsvector('simple', 'du lich ' || n), 'A') || to_tsvector('simple', words), '', ''
+            FROM generate_series(1, %(archive)s) AS n,
+                LATERAL (SELECT CASE WHEN n %% %(rare)s = 0 THEN 'tuan chau' ELSE 'bien dao' END AS words) AS w
+            """,
+            {"now": now, "section": section.pk, "archive": ARCHIVE, "rare": RARE_EVERY},
+        )
+        # ANALYZE counts this transaction's own rows: the planner knows how common the words are.
+        cursor.execute("ANALYZE articles_article")
+    return Article.objects.published()
+
+
+def plan(queryset):
+    """PostgreSQL's executed plan of `queryset`, as JSON."""
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (ANALYZE, FORMAT JSON) {sql}", params)
+        value = cursor.fetchone()[0]
+    return (json.loads(value) if isinstance(value, str) else value)[0]["Plan"]
+
+
+def nodes(node):
+    yield node
+    for child in node.get("Plans", []):
+        yield from nodes(child)
+
+
+def newest_ids(query, articles):
+    return search._newest(search.parse(query), articles, postgresql=True).values_list("pk", flat=True)[
+        : search.RANK_WINDOW
+    ]
+
+
+def rum_installed():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_indexes WHERE indexname = %s", [search.RUM_INDEX])
+        return cursor.fetchone() is not None
+
+
+def test_the_rum_index_is_used_exactly_where_it_exists():
+    assert search.uses_rum(connection) == rum_installed()
+
+
+def test_a_common_word_reads_only_the_newest_matches_where_rum_is(archive):
+    top = plan(newest_ids("du lich", archive))
+    if rum_installed():
+        assert top["Node Type"] == "Limit"
+        scan = top["Plans"][0]
+        assert (scan["Node Type"], scan["Index Name"]) == ("Index Scan", search.RUM_INDEX)
+        assert scan["Actual Rows"] == search.RANK_WINDOW  # not ARCHIVE: the scan stopped at the window
+        assert not any(node["Node Type"] in ("Sort", "Bitmap Heap Scan") for node in nodes(top))
+    else:
+        assert_gin_path(top)
+
+
+def newest_having(archive, words):
+    return list(
+        archive.filter(search_text__contains=f" {words} ")
+        .order_by("-published_at")
+        .values_list("pk", flat=True)
+    )
+
+
+def test_the_newest_matches_come_newest_first(archive):
+    assert list(newest_ids("du lich", archive)) == newest_having(archive, "du lich")[: search.RANK_WINDOW]
+    rare = newest_having(archive, "tuan chau")
+    assert len(rare) == ARCHIVE // RARE_EVERY
+    assert list(newest_ids("tuan chau", archive)) == rare
+
+
+def test_a_rare_word_is_found_through_the_index_not_by_walking_the_archive(archive):
+    top = plan(newest_ids("tuan chau", archive))
+    scanned = [
+        node for node in nodes(top) if node["Node Type"] in ("Seq Scan", "Index Scan", "Bitmap Heap Scan")
+    ]
+    assert scanned and all(node["Actual Rows"] <= ARCHIVE // RARE_EVERY for node in scanned)
+    assert not any(node["Node Type"] == "Seq Scan" for node in scanned)
+
+
+def test_without_rum_search_keeps_the_gin_index(archive):
+    """A PostgreSQL without the extension searches as before: the GIN index, then a sort of the matches."""
+    had_rum = search.uses_rum(connection)
+    connection.search_rum = False
+    try:
+        assert_gin_path(plan(newest_ids("du lich", archive)))
+        assert list(newest_ids("du lich", archive)) == newest_having(archive, "du lich")[: search.RANK_WINDOW]
+    finally:
+        connection.search_rum = had_rum
+
+
+def assert_gin_path(top):
+    """A bitmap of every match, each one checked on the table, then sorted: what search costs without RUM. The
+    planner may take the bitmap from the RUM index where there is one; it cannot read that one in order here."""
+    indexes = {"article_search_vector", search.RUM_INDEX} if rum_installed() else {"article_search_vector"}
+    bitmaps = [node for node in nodes(top) if node["Node Type"] == "Bitmap Index Scan"]
+    assert bitmaps and {node["Index Name"] for node in bitmaps} <= indexes, [
+        node["Node Type"] for node in nodes(top)
+    ]
+    heap = next(node for node in nodes(top) if node["Node Type"] == "Bitmap Heap Scan")
+    assert heap["Actual Rows"] == ARCHIVE
+    assert any(node["Node Type"] == "Sort" for node in nodes(top))
+
+
+def rewritten(old, new):
+    """A connection wrapper that rewrites part of every statement: a database as it would answer elsewhere."""
+
+    def wrapper(execute, sql, params, many, context):
+        return execute(sql.replace(old, new), params, many, context)
+
+    return connection.execute_wrapper(wrapper)
+
+
+@pytest.fixture
+def rum_flag():
+    """These tests drop the index inside their transaction: the connection's flag comes back with the rollback."""
+    had = search.uses_rum(connection)
+    yield
+    connection.search_rum = had
+
+
+@pytest.mark.usefixtures("rum_flag")
+def test_without_the_extension_the_migration_creates_nothing_and_search_works(archive):
+    search.drop_rum_index(connection)
+    with rewritten("WHERE name = 'rum'", "WHERE name = 'not-on-this-server'"):
+        assert not search.create_rum_index(connection, Article._meta.db_table)
+    assert not rum_installed() and not search.uses_rum(connection)
+    assert list(newest_ids("tuan chau", archive)) == newest_having(archive, "tuan chau")
+
+
+@pytest.mark.usefixtures("rum_flag")
+def test_a_user_who_may_not_create_the_extension_gets_no_index_and_no_error(archive):
+    search.drop_rum_index(connection)
+    # An extension the server offers but this database has not got, and a CREATE EXTENSION PostgreSQL refuses.
+    offered = "SELECT NULL FROM pg_available_extensions WHERE name = 'plpgsql'"
+    with (
+        rewritten("SELECT installed_version FROM pg_available_extensions WHERE name = 'rum'", offered),
+        rewritten("CREATE EXTENSION IF NOT EXISTS rum", "CREATE EXTENSION not_on_this_server"),
+    ):
+        assert not search.create_rum_index(connection, Article._meta.db_table)
+    assert not rum_installed()  # and the transaction goes on: the refusal was kept in a savepoint
+    assert list(newest_ids("tuan chau", archive)) == newest_having(archive, "tuan chau")
