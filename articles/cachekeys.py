@@ -47,6 +47,8 @@ from .models import (
     Status,
     Tag,
     TaggedArticle,
+    latest_articles,
+    site_updated_at,
 )
 
 ALL = "all"
@@ -426,12 +428,8 @@ def connect():
 
 
 def _stamp_context(arg):
-    from .models import site_updated_at
-
     return {"site_updated_at": site_updated_at()}
 
 
 def _latest_context(arg):
-    from .models import latest_articles
-
     return {"latest_articles": latest_articles()}

@@ -21,8 +21,10 @@ from django.urls import Resolver404, resolve, translate_url
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from articles.cachekeys import REDIRECTS
 from articles.models import Article, Byline, Tag, article_path
 from articles.signals import REPUBLISHED, SLUG_CHANGED
+from pagecache.journal import invalidate
 from sections.models import Section
 
 MAX_LENGTH = 500
@@ -308,9 +310,6 @@ def remember_answer(sender, instance, raw=False, **kwargs):
 def redirects_changed(sender, instance, raw=False, created=False, **kwargs):
     """Cached 301s and 404s name the redirects' key (articles.cachekeys.REDIRECTS): stale once what a redirect
     answers changes (a new one, a deleted one, another target); saving it unchanged changes nothing."""
-    from articles.cachekeys import REDIRECTS
-    from pagecache.journal import invalidate
-
     if raw:
         return
     now = tuple(getattr(instance, name) for name in ANSWER_FIELDS)
