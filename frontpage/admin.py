@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.translation import gettext_lazy as _
 
+from articles.people import display_name
 from articles.views import front_page_context
 
 from .models import FEATURED_PLACES, FrontPage, Place, Slot
@@ -70,9 +71,14 @@ class FrontPageAdmin(admin.ModelAdmin):
     """The one arrangement of the home page: editors change it, reporters look at it."""
 
     inlines = [SlotInline]
-    fields = ["changed_by", "changed_at"]
-    readonly_fields = ["changed_by", "changed_at"]
+    fields = ["changed_by_name", "changed_at"]
+    readonly_fields = ["changed_by_name", "changed_at"]
     change_form_template = "admin/frontpage/frontpage/change_form.html"
+
+    @admin.display(description=FrontPage._meta.get_field("changed_by").verbose_name)
+    def changed_by_name(self, obj):
+        # People are named by their display name wherever staff see them, not by their login.
+        return display_name(obj.changed_by) or "—"
 
     def has_add_permission(self, request):
         return False

@@ -92,6 +92,9 @@ def test_an_editor_chooses_the_lead_and_the_featured_row_in_the_admin(
     entry = LogEntry.objects.get(object_id="1", content_type__model="frontpage")
     assert entry.user == editor and "Tin số 7" in entry.get_change_message()
     assert FrontPage.current().changed_by == editor
+    # The form names who saved last as staff know them, not by their login.
+    shown = editor_client.get(CHANGE_URL).content.decode()
+    assert "Hoàng Nga" in shown and "hoangnga<" not in shown
 
 
 def test_the_featured_row_follows_the_positions_and_reordering_changes_it(client, stories):
