@@ -291,13 +291,17 @@ def _article_post_save(sender, instance, created, raw=False, **kwargs):
     if raw:
         return
     before = None if created else getattr(instance, "_cache_state_before", None)
-    keys = article_changed(instance.pk, before, _state_of(instance))
-    invalidate(keys, reason=f"article {instance.pk} saved", using=kwargs.get("using"))
+    after = _state_of(instance)
+    keys = article_changed(instance.pk, before, after)
+    # Taken down (unpublished, withdrawn): no reader may get the old page again, not even while the edge refetches.
+    now = timezone.now()
+    hard = _visible(before, now) and not _visible(after, now)
+    invalidate(keys, reason=f"article {instance.pk} saved", using=kwargs.get("using"), hard=hard)
 
 
 def _article_deleted(sender, instance, **kwargs):
     keys = article_changed(instance.pk, _state_of(instance), None)
-    invalidate(keys, reason=f"article {instance.pk} deleted", using=kwargs.get("using"))
+    invalidate(keys, reason=f"article {instance.pk} deleted", using=kwargs.get("using"), hard=True)
 
 
 # The parts of an article: photos and pull-quotes change what its page prints; bylines and tags also which author

@@ -3,12 +3,15 @@ vcl 4.1;
 # in the @@…@@ values; docker-compose.yml renders it the same way.
 #
 # - Caches anonymous GET/HEAD of public pages, for as long as the app's s-maxage says (hours: every edit purges the
-#   keys it changed, through PURGE with an xkey-purge header, accepted only from the addresses in `purgers`).
+#   keys it changed, through PURGE with an xkey-purge header, accepted only from the addresses in `purgers`). An
+#   edit's purge is soft (`xkey-soft: 1`): the old copy is served while its refetch runs, so readers never wait for
+#   a render; a takedown's is hard: the copy is gone at once.
 # - Strips cookies from those requests; a valid staff session (asked of the app, the answer kept a minute per
 #   cookie) passes to the app; a made-up one, or any other cookie, gets the cached page.
 # - Passes the admin, previews and the "most read" counter (/_hit/: a POST, never kept); fills Edge Side Includes (the update stamp, the latest news column).
-# - Serves stale pages only while the app cannot answer: its database down (the probe on /_health/ fails) or the
-#   app itself gone. Otherwise an expired page is fetched again before it is served.
+# - Serves stale pages only while revalidating (a purged or expired page, for the few seconds its refetch may take:
+#   the first reader starts the refetch, nobody waits for it) and while the app cannot answer: its database down
+#   (the probe on /_health/ fails) or the app itself gone.
 
 import std;
 import xkey;
@@ -53,7 +56,11 @@ sub vcl_recv {
         if (!req.http.xkey-purge) {
             return (synth(400, "No keys"));
         }
-        set req.http.n-gone = xkey.purge(req.http.xkey-purge);
+        if (req.http.xkey-soft == "1") {
+            set req.http.n-gone = xkey.softpurge(req.http.xkey-purge);
+        } else {
+            set req.http.n-gone = xkey.purge(req.http.xkey-purge);
+        }
         return (synth(200, "Purged " + req.http.n-gone));
     }
     if (req.restarts == 0) {
@@ -100,8 +107,9 @@ sub vcl_recv {
     unset req.http.X-Edge-Session;
     set req.http.Surrogate-Capability = "varnish=ESI/1.0";
     if (std.healthy(app)) {
-        # The app answers: never a stale page.
-        set req.grace = 0s;
+        # The app answers: a stale page only while it is refetched in the background, and only for a few seconds
+        # past its time; after that, readers wait for the new copy rather than get an old one.
+        set req.grace = @@REFETCH_GRACE@@;
     }
     return (hash);
 }
@@ -142,6 +150,15 @@ sub vcl_backend_response {
     }
     # Kept a day past its time, for the moments the app cannot answer (see vcl_recv).
     set beresp.grace = 24h;
+    if (beresp.ttl <= 0s && beresp.http.Cache-Control ~ "(?i)public" && !beresp.http.Set-Cookie
+        && beresp.http.Cache-Control !~ "(?i)(private|no-cache|no-store)") {
+        # A public page due to change within the second (a scheduled article comes out: s-maxage=0). Kept as
+        # expired at once (a lookup skips objects whose TTL is zero: a millisecond, then grace), so the next
+        # readers get it while one refetch runs, rather than Varnish's built-in "hit-for-miss", which would send
+        # every reader of this address to the app for the next two minutes.
+        set beresp.ttl = 0.001s;
+        return (deliver);
+    }
 }
 
 sub vcl_deliver {

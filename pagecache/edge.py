@@ -1,7 +1,10 @@
 """Purging edge caches by key: Varnish (xkey) and Fastly (surrogate keys), each listed in EDGE_PURGE_URLS.
 
-Another CDN that purges by tag is one small class away: give it `purge(keys)` raising `PurgeFailed` when the CDN
-does not confirm, and a URL scheme in `ADAPTERS` (docs/deploy.md).
+A purge is soft unless asked otherwise: the edge keeps serving its copy for the moment it takes to fetch the new
+one (readers never wait for a render), while a hard purge (a takedown) drops the copy outright.
+
+Another CDN that purges by tag is one small class away: give it `purge(keys, timeout, hard)` raising `PurgeFailed`
+when the CDN does not confirm, and a URL scheme in `ADAPTERS` (docs/deploy.md).
 """
 
 import os
@@ -20,14 +23,17 @@ class PurgeFailed(Exception):
 
 
 class Varnish:
-    """`PURGE /` with the keys in an `xkey-purge` header, answered by the repo's VCL (deploy/varnish.vcl)."""
+    """`PURGE /` with the keys in an `xkey-purge` header, answered by the repo's VCL (deploy/varnish.vcl): a soft
+    purge (`xkey-soft: 1`, vmod xkey's softpurge) unless `hard`."""
 
     def __init__(self, url):
         self.url = url
 
-    def purge(self, keys, timeout):
-        request = urllib.request.Request(self.url, method="PURGE", headers={"xkey-purge": " ".join(keys)})
-        _send(request, timeout)
+    def purge(self, keys, timeout, hard=False):
+        headers = {"xkey-purge": " ".join(keys)}
+        if not hard:
+            headers["xkey-soft"] = "1"
+        _send(urllib.request.Request(self.url, method="PURGE", headers=headers), timeout)
 
     def __str__(self):
         return self.url
@@ -43,11 +49,12 @@ class Fastly:
         self.service = parts.netloc
         self.api = os.environ.get("FASTLY_API_URL", self.api)
 
-    def purge(self, keys, timeout):
+    def purge(self, keys, timeout, hard=False):
+        headers = {"Surrogate-Key": " ".join(keys), "Fastly-Key": os.environ.get("FASTLY_API_TOKEN", "")}
+        if not hard:
+            headers["Fastly-Soft-Purge"] = "1"  # marks the copies stale: served while Fastly refetches
         request = urllib.request.Request(
-            f"{self.api}/service/{self.service}/purge",
-            method="POST",
-            headers={"Surrogate-Key": " ".join(keys), "Fastly-Key": os.environ.get("FASTLY_API_TOKEN", "")},
+            f"{self.api}/service/{self.service}/purge", method="POST", headers=headers
         )
         _send(request, timeout)
 
@@ -74,15 +81,18 @@ def targets():
     return [ADAPTERS[urllib.parse.urlsplit(url).scheme](url) for url in conf.options()["EDGE_PURGE_URLS"]]
 
 
-def purge(keys):
-    """Purge `keys` at every edge; raises PurgeFailed naming each one that did not confirm."""
-    keys = sorted(set(keys))
+def purge(keys, hard=()):
+    """Purge `keys` softly and `hard` outright at every edge; raises PurgeFailed naming each one that did not
+    confirm."""
+    hard = sorted(set(hard))
+    soft = sorted(set(keys) - set(hard))
     timeout = conf.options()["EDGE_TIMEOUT"]
     failed = []
     for target in targets():
         try:
-            for start in range(0, len(keys), BATCH):
-                target.purge(keys[start : start + BATCH], timeout)
+            for batch, outright in ((hard, True), (soft, False)):
+                for start in range(0, len(batch), BATCH):
+                    target.purge(batch[start : start + BATCH], timeout, hard=outright)
         except PurgeFailed as error:
             failed.append(str(error))
     if failed:

@@ -33,13 +33,16 @@ def _journal():
     return Invalidation.objects.using(router.db_for_write(Invalidation))
 
 
-def invalidate(keys, reason="", using=None):
-    """Make `keys` stale everywhere once the current transaction commits (at once outside one)."""
+def invalidate(keys, reason="", using=None, hard=False):
+    """Make `keys` stale everywhere once the current transaction commits (at once outside one).
+
+    The edge serves its copy of a page for the moment it takes to fetch the new one, so that no reader waits for
+    a render; `hard` (a takedown) makes it drop the copy outright."""
     keys = sorted({key for key in keys if key})
     if not keys:
         return None
     using = using or router.db_for_write(Invalidation)
-    row = Invalidation.objects.using(using).create(keys=" ".join(keys), reason=reason[:200])
+    row = Invalidation.objects.using(using).create(keys=" ".join(keys), reason=reason[:200], hard=hard)
     if not connections[using].in_atomic_block:  # autocommit: the change and its row are committed already
         apply([row], using=using)
         return row
@@ -75,7 +78,7 @@ def apply(rows, using="default"):
     """Give the rows' keys new versions in the store, purge them at the edge, and note what was done."""
     if not rows:
         return
-    keys = sorted({key for row in rows for key in row.key_list})
+    keys, hard = _keys(rows)
     now = timezone.now()
     changes = {}
     try:
@@ -87,7 +90,7 @@ def apply(rows, using="default"):
             rows[0].pk,
             error,
         )
-    changes.update(_purge(keys, purges=0, failures=0, now=now))
+    changes.update(_purge(keys, hard, purges=0, failures=0, now=now))
     try:
         Invalidation.objects.using(using).filter(pk__in=[row.pk for row in rows]).update(**changes)
     except DatabaseError as error:
@@ -96,14 +99,20 @@ def apply(rows, using="default"):
         purger.wake()
 
 
-def _purge(keys, *, purges, failures, now):
-    """The journal fields after one purge of `keys` at every edge."""
+def _keys(rows):
+    """The rows' keys, and those among them to purge outright (a takedown's)."""
+    keys = sorted({key for row in rows for key in row.key_list})
+    return keys, sorted({key for row in rows if row.hard for key in row.key_list})
+
+
+def _purge(keys, hard, *, purges, failures, now):
+    """The journal fields after one purge of `keys` (`hard` ones outright) at every edge."""
     targets = edge.targets()
     if not targets:
         return {"purged_at": now, "next_purge_at": None, "purge_error": ""}
     option = conf.options()
     try:
-        edge.purge(keys)
+        edge.purge(keys, hard)
     except edge.PurgeFailed as error:
         failures += 1
         pause = _pause(failures)
@@ -198,10 +207,10 @@ def retry_pending(due_only=True, limit=1000):
         rows = list(rows[:limit])
         if not rows:
             return 0, 0
-        keys = sorted({key for row in rows for key in row.key_list})
+        keys, hard = _keys(rows)
         now = timezone.now()
         try:
-            edge.purge(keys)
+            edge.purge(keys, hard)
         except edge.PurgeFailed as error:
             logger.warning("Edge purge failed again (%s): %s", error, " ".join(keys[:20]))
             failure = str(error)[:2000]

@@ -14,6 +14,13 @@ class Invalidation(models.Model):
 
     keys = models.TextField(_("keys"), help_text=_("Space-separated content keys."))
     reason = models.CharField(_("reason"), max_length=200, blank=True)
+    hard = models.BooleanField(
+        _("removed at once"),
+        default=False,
+        help_text=_(
+            "A takedown: the edge drops its copies outright instead of serving them while it fetches new ones."
+        ),
+    )
     created_at = models.DateTimeField(_("created"), default=timezone.now, db_index=True)
     cached_at = models.DateTimeField(_("applied to the shared cache"), null=True, blank=True)
     purged_at = models.DateTimeField(_("purged at the edge"), null=True, blank=True)

@@ -17,6 +17,8 @@ from pathlib import Path
 
 from django.conf import settings
 
+from . import conf
+
 VCL = Path(settings.BASE_DIR) / "deploy" / "varnish.vcl"
 VARNISHD = os.environ.get("VARNISHD", "/usr/sbin/varnishd")
 
@@ -53,6 +55,7 @@ def render_vcl(backend, purgers=("127.0.0.1", "::1"), site_name=None):
         "BACKEND_PORT": port,
         "PURGERS": "\n".join(f'    "{address}";' for address in purgers),
         "SITE_NAME": site_name or settings.NEWSROOM["SITE_NAME"],
+        "REFETCH_GRACE": f"{conf.options()['EDGE_REFETCH_GRACE']:g}s",
     }
     for name, value in values.items():
         text = text.replace(f"@@{name}@@", value)

@@ -54,6 +54,65 @@ def ensure_tools(tools):
         sys.exit(f"needs {' and '.join(missing)}: apt-get install {' '.join(missing)}")
 
 
+class Tiers:
+    """Two machines on one: the cores split between the edge tier (Varnish, and the readers' load generator) and the
+    app tier (gunicorn, PostgreSQL, Redis, the newsroom's staff), as production keeps them on separate machines.
+
+    Without it, on a small machine, the readers' load generator and Varnish answering it at full speed take every
+    core, and a page the edge refetches waits for CPU behind them: what is measured is the sharing, not the site.
+    `apply()` puts this process (so everything it starts from then on) on the app cores, and the PostgreSQL and
+    Redis servers already running too, until `restore()`; `edge()` is a preexec_fn that moves a child to the edge
+    cores. On one core there is nothing to split, and nothing is done."""
+
+    def __init__(self):
+        cpus = sorted(os.sched_getaffinity(0))
+        half = len(cpus) // 2
+        self.app, self.edge_cpus = set(cpus[:half]), set(cpus[half:])
+        self.saved = {}
+
+    @property
+    def split(self):
+        return bool(self.app)
+
+    def describe(self):
+        if not self.split:
+            return "one core: the edge and the app share it"
+        return (
+            f"edge tier (Varnish, the readers) on CPU {_cpus(self.edge_cpus)}; app tier (gunicorn, PostgreSQL, "
+            f"Redis, the newsroom) on CPU {_cpus(self.app)}"
+        )
+
+    def apply(self):
+        if not self.split:
+            return
+        os.sched_setaffinity(0, self.app)
+        for name in ("postgres", "redis-server"):
+            pids = subprocess.run(["pgrep", "-x", name], capture_output=True, text=True).stdout.split()
+            for pid in pids:
+                for task in Path(f"/proc/{pid}/task").glob("*"):
+                    try:
+                        self.saved.setdefault(int(task.name), os.sched_getaffinity(int(task.name)))
+                        os.sched_setaffinity(int(task.name), self.app)
+                    except OSError:  # gone meanwhile, or not ours to move: it keeps sharing every core
+                        pass
+
+    def restore(self):
+        for tid, cpus in self.saved.items():
+            try:
+                os.sched_setaffinity(tid, cpus)
+            except OSError:
+                pass
+        self.saved.clear()
+
+    def edge(self):
+        if self.split:
+            os.sched_setaffinity(0, self.edge_cpus)
+
+
+def _cpus(cpus):
+    return ",".join(str(cpu) for cpu in sorted(cpus))
+
+
 class Stack:
     """Everything a run starts, stopped in reverse order whatever happens."""
 
@@ -136,7 +195,7 @@ class Stack:
         wait_for(f"http://127.0.0.1:{port}/")
         return process
 
-    def varnish(self, env, backend, listen):
+    def varnish(self, env, backend, listen, preexec_fn=None):
         """Varnish from deploy/varnish.vcl in front of `backend`, answering on `listen`; its purge address."""
         subprocess.run([str(ROOT / "scripts" / "ensure-varnish")], check=True)
         process = subprocess.Popen(
@@ -144,6 +203,7 @@ class Stack:
             cwd=ROOT,
             env=env,
             stdout=subprocess.DEVNULL,
+            preexec_fn=preexec_fn,
         )
         self.cleanups.append(
             lambda: process.poll() is None and (process.send_signal(signal.SIGTERM), process.wait(30))
@@ -236,7 +296,7 @@ def django_env(database_url, cache_url, **extra):
     return env
 
 
-def wrk(base, script, *, threads, connections, duration, timeout=2):
+def wrk(base, script, *, threads, connections, duration, timeout=2, preexec_fn=None):
     """One wrk run with a Lua `script`; the figures of its summary, and its whole output."""
     output = subprocess.run(
         [
@@ -253,6 +313,7 @@ def wrk(base, script, *, threads, connections, duration, timeout=2):
         capture_output=True,
         text=True,
         check=True,
+        preexec_fn=preexec_fn,
     ).stdout
     figures = {
         "requests": int(re.search(r"(\d+) requests in", output).group(1)),

@@ -29,6 +29,7 @@ class FakeEdge:
 
     def __init__(self):
         self.purged = []
+        self.modes = []  # "soft" (served while refetched) or "hard" (dropped at once), per purge that landed
         self.requests = []
         self.status = 200
         fake = self
@@ -38,6 +39,7 @@ class FakeEdge:
                 fake.requests.append((self.command, self.path, dict(self.headers)))
                 if fake.status == 200:
                     fake.purged.append(self.headers.get("xkey-purge", "").split())
+                    fake.modes.append("soft" if self.headers.get("xkey-soft") == "1" else "hard")
                 self.send_response(fake.status)
                 self.end_headers()
 
@@ -74,6 +76,50 @@ def test_publishing_purges_the_articles_keys_after_the_commit(committed, fake_ed
     assert callbacks
     assert {f"a{article.pk}", "all", f"sl{article.section_id}"} <= fake_edge.keys()
     assert len(fake_edge.requests) == 1  # the whole step's keys in one purge
+
+
+def test_an_edit_is_purged_softly_and_a_takedown_outright(committed, fake_edge, editor):
+    """Readers of a corrected page get the old copy for the moment the edge refetches it (nobody waits for a render);
+    an unpublished or deleted article must not be served again at all."""
+    article = make_article(title="Tin sẽ gỡ", status=Status.APPROVED)
+    with committed():
+        workflow.perform(article, "publish", editor)
+    assert fake_edge.modes == ["soft"] and not Invalidation.objects.latest("pk").hard
+    with committed():
+        workflow.perform(article, "unpublish", editor, comment="Sai sự thật")
+    row = Invalidation.objects.latest("pk")
+    assert row.hard and fake_edge.modes == ["soft", "hard"] and f"a{article.pk}" in fake_edge.purged[-1]
+    other = make_article(title="Tin sẽ xóa", status=Status.PUBLISHED)
+    sent, other_key = len(fake_edge.purged), f"a{other.pk}"
+    with committed():
+        other.delete()
+    outright = {
+        key
+        for mode, keys in zip(fake_edge.modes[sent:], fake_edge.purged[sent:], strict=True)
+        if mode == "hard"
+        for key in keys
+    }
+    assert {other_key, f"sl{other.section_id}"} <= outright
+
+
+def test_a_takedown_purged_with_other_edits_sends_its_keys_outright_and_the_rest_softly(fake_edge):
+    edge.purge(["a1", "a2", "all"], hard=["a2", "all"])
+    assert list(zip(fake_edge.modes, fake_edge.purged, strict=True)) == [
+        ("hard", ["a2", "all"]),
+        ("soft", ["a1"]),
+    ]
+
+
+def test_a_takedown_that_failed_is_retried_outright(committed, fake_edge, editor):
+    article = make_article(status=Status.PUBLISHED)
+    fake_edge.status = 503
+    with committed():
+        workflow.perform(article, "unpublish", editor, comment="Gỡ")
+    row = Invalidation.objects.latest("pk")
+    fake_edge.status = 200
+    with time_machine.travel(row.next_purge_at + datetime.timedelta(seconds=1)):
+        assert journal.retry_pending() == (1, 0)
+    assert fake_edge.modes[0] == "hard" and f"a{article.pk}" in fake_edge.purged[0]
 
 
 def test_an_edit_that_rolls_back_purges_nothing(committed, fake_edge):
@@ -153,7 +199,12 @@ def test_purging_keys_by_hand(committed, fake_edge):
     assert {"a12", "nav"} <= fake_edge.keys()
     with committed():
         call_command("purges", "--everything", stdout=io.StringIO())
-    assert "site" in fake_edge.keys()
+    assert "site" in fake_edge.keys() and fake_edge.modes == ["soft", "soft"]
+    with committed():
+        call_command("purges", "--keys", "a12", "--hard", stdout=io.StringIO())
+    assert fake_edge.modes[-1] == "hard" and fake_edge.purged[-1] == ["a12"]
+    with pytest.raises(CommandError, match="--hard goes with"):
+        call_command("purges", "--hard", stdout=io.StringIO())
 
 
 def test_every_edge_listed_is_purged(committed, settings):
@@ -178,6 +229,9 @@ def test_the_fastly_adapter_purges_by_surrogate_key(monkeypatch, settings):
         method, path, headers = fastly.requests[0]
         assert (method, path) == ("POST", "/service/SERVICE123/purge")
         assert headers["Surrogate-Key"] == "a1 all" and headers["Fastly-Key"] == "token-for-tests"
+        assert headers["Fastly-Soft-Purge"] == "1"  # an edit: stale while Fastly refetches
+        edge.purge(["a1"], hard=["a1"])
+        assert "Fastly-Soft-Purge" not in fastly.requests[1][2]  # a takedown: gone at once
     finally:
         fastly.close()
 

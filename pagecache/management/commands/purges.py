@@ -10,7 +10,8 @@ from pagecache.fragments import EVERYTHING
 class Command(BaseCommand):
     help = (
         "List the edge purges that have not landed yet (Varnish or the CDN down or refusing); --send sends them "
-        "again now; --keys purges the given keys everywhere; --everything drops every cached page."
+        "again now; --keys purges the given keys everywhere; --everything drops every cached page; --hard removes "
+        "the edge's copies outright (a takedown) instead of serving them while it refetches."
     )
 
     def add_arguments(self, parser):
@@ -23,11 +24,18 @@ class Command(BaseCommand):
             action="store_true",
             help="invalidate every page and fragment (after a release that changed templates, a bulk load)",
         )
+        parser.add_argument(
+            "--hard",
+            action="store_true",
+            help="with --keys or --everything: the edge drops its copies at once (a takedown), no stale copy served",
+        )
 
-    def handle(self, *args, send, keys, everything, **options):
+    def handle(self, *args, send, keys, everything, hard, **options):
+        if hard and not (keys or everything):
+            raise CommandError("--hard goes with --keys or --everything.")
         if keys or everything:
             row = journal.invalidate(
-                [EVERYTHING] if everything else keys, reason="by hand (manage.py purges)"
+                [EVERYTHING] if everything else keys, reason="by hand (manage.py purges)", hard=hard
             )
             self.stdout.write(f"Invalidated {row.keys} (journal row {row.pk}).")
             return
