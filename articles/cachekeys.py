@@ -57,6 +57,7 @@ CORRECTIONS = "corr"
 REDIRECTS = "redir"
 FRONT = "front"
 READ = "read"
+BYLINES = "bys"  # the list of every byline (the search form's authors)
 
 
 def article(pk):
@@ -374,7 +375,7 @@ PUBLIC_FIELDS = {
 }
 OWN_KEYS = {
     Section: lambda pk: {section(pk), NAV},
-    Byline: lambda pk: {byline(pk)},
+    Byline: lambda pk: {byline(pk), BYLINES},
     Tag: lambda pk: {tag(pk)},
 }
 LIST_KEYS = {Section: section_list, Byline: byline_list, Tag: tag_list}
@@ -391,7 +392,8 @@ def _named_saved(sender, instance, created, raw=False, **kwargs):
     if raw:
         return
     if created:
-        keys = {NAV} if sender is Section else set()  # a new byline or tag has no page anyone has seen yet
+        # A new byline or tag has no page anyone has seen yet; a byline is one more name in the search form.
+        keys = {Section: {NAV}, Byline: {BYLINES}}.get(sender, set())
     else:
         before = getattr(instance, "_cache_fields_before", None) or {}
         changed = any(before.get(name) != _plain(getattr(instance, name)) for name in PUBLIC_FIELDS[sender])

@@ -262,6 +262,20 @@ def _fold_char(char):
     return fold(char)
 
 
+_CARD_TITLE = re.compile(r'(<h[1-6] class="card-title"><a href="[^"]*">)(.*?)(</a>)', re.S)
+_CARD_LEAD = re.compile(r'(<p class="card-lead">)(.*?)(</p>)', re.S)
+
+
+def mark_card(card, article, query):
+    """A result's card with the reader's words marked in its title and its whole lead.
+
+    The card itself is the one every listing prints (a kept fragment: rendering twenty cards for each search cost
+    more than the rest of the page); only its title and lead are put back, marked, here."""
+    card = _CARD_TITLE.sub(lambda m: m[1] + highlight(article.title, query) + m[3], card, count=1)
+    card = _CARD_LEAD.sub(lambda m: m[1] + highlight(article.lead, query) + m[3], card, count=1)
+    return mark_safe(card)  # noqa: S308 - a rendered card, with pieces highlight() escaped
+
+
 def highlight(text, query):
     """`text` escaped for HTML, each match of `query` in <mark>: "Đà <b>Nẵng" + "da nang" -> "<mark>Đà &lt;b&gt;Nẵng…".
 

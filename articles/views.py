@@ -599,8 +599,7 @@ class SearchView(ArticleListView):
         context = super().get_context_data(**kwargs)
         articles = list(context["articles"])
         for article in articles:
-            article.title_marked = search.highlight(article.title, self.query)
-            article.lead_marked = search.highlight(article.lead, self.query)
+            article.found_by = self.query  # its card marks the reader's words
         context.update(
             articles=articles,
             form=self.form,

@@ -219,7 +219,7 @@ def edit():
     corrections = json.loads(os.environ["LOAD_CORRECTIONS"])
     done = {"publish": 0, "correct": 0, "schedule": 0}
     errors, published, scheduled, corrected = [], [], [], []
-    visible_after, never_seen = [], []
+    visible_after, never_seen, seen_by_step = [], [], {}
     started = time.monotonic()
     step = 0
     while time.monotonic() - started < SECONDS:
@@ -240,6 +240,7 @@ def edit():
                     never_seen.append(item["url"])
                 else:
                     visible_after.append(round(delay, 3))
+                    seen_by_step.setdefault(action, []).append(round(delay, 3))
         except Exception as error:  # counted and reported: the run fails on any
             errors.append(f"{action}: {error!r}\n{traceback.format_exc(limit=3)}")
         step += 1
@@ -255,6 +256,7 @@ def edit():
                 "last_published": published[-1] if published else None,
                 "scheduled": scheduled,
                 "visible_after": visible_after,
+                "seen_by_step": seen_by_step,
                 "never_seen": never_seen,
             },
             ensure_ascii=False,
