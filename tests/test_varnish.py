@@ -113,6 +113,20 @@ def test_a_publication_is_on_the_edge_at_once_and_a_draft_save_leaves_it_warm(ed
     assert edge.counters("MAIN.cache_hit")["MAIN.cache_hit"] >= hits + 5
 
 
+def test_past_the_refetch_window_even_the_first_reader_gets_the_change(edge, newsroom, settings):
+    """The old copy is served only while a refetch may be running, for EDGE_REFETCH_GRACE (1 s) after the change:
+    a reader who comes later gets the new page, even when nobody has read it since."""
+    editor = make_user("bientap4", role="Editors", name="Biên tập bốn")
+    for _reader in range(2):
+        status, headers, _body = fetch(edge, "/thoi-su/")
+    assert headers["X-Cache"] == "HIT"
+    article = make_article(section=newsroom, title="Tin sau một giây", status=Status.APPROVED)
+    workflow.perform(article, "publish", editor)
+    time.sleep(settings.PAGECACHE["EDGE_REFETCH_GRACE"] + 0.3)
+    status, headers, body = fetch(edge, "/thoi-su/")
+    assert status == 200 and "Tin sau một giây" in body
+
+
 def test_a_takedown_is_gone_from_the_edge_at_once(edge, newsroom):
     editor = make_user("bientap3", role="Editors", name="Biên tập ba")
     article = make_article(section=newsroom, title="Tin phải gỡ", status=Status.PUBLISHED)
