@@ -9,7 +9,7 @@ vcl 4.1;
 # - Strips cookies from those requests; a valid staff session (asked of the app, the answer kept a minute per
 #   cookie) passes to the app; a made-up one, or any other cookie, gets the cached page.
 # - Passes the admin, previews and the "most read" counter (/_hit/: a POST, never kept); fills Edge Side Includes (the update stamp, the latest news column).
-# - Serves stale pages only while revalidating (a purged or expired page, for at most a second, EDGE_REFETCH_GRACE,
+# - Serves stale pages only while revalidating (a purged or expired page, for at most two seconds, EDGE_REFETCH_GRACE,
 #   while its refetch runs: the first reader starts it, nobody waits for it) and while the app cannot answer: its database down
 #   (the probe on /_health/ fails) or the app itself gone.
 
@@ -108,7 +108,7 @@ sub vcl_recv {
     set req.http.Surrogate-Capability = "varnish=ESI/1.0";
     if (std.healthy(app)) {
         # The app answers: a stale page only while it is refetched in the background, and only for a moment past
-        # its time (a second by default); after that, readers wait for the new copy rather than get an old one.
+        # its time (two seconds by default); after that, readers wait for the new copy rather than get an old one.
         set req.grace = @@REFETCH_GRACE@@;
     }
     return (hash);

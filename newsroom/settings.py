@@ -141,7 +141,7 @@ PAGECACHE = {
     "NEAR_FRAGMENTS": env.int("FRAGMENT_CACHE_ENTRIES", default=5000),
     "EDGE_PURGE_URLS": env.list("EDGE_PURGE_URLS", default=[]),
     "EDGE_TIMEOUT": env.float("EDGE_PURGE_TIMEOUT", default=0.5),
-    "EDGE_REFETCH_GRACE": env.float("EDGE_REFETCH_GRACE", default=1.0),
+    "EDGE_REFETCH_GRACE": env.float("EDGE_REFETCH_GRACE", default=2.0),
 }
 
 AUTH_PASSWORD_VALIDATORS = [

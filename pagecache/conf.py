@@ -36,7 +36,7 @@ DEFAULTS = {
     # At most how long past its time (a soft purge ends it at once) the edge serves a page while it refetches it in
     # the background, the app answering; goes into the VCL (pagecache/varnishd.py). Readers never wait for a render
     # that takes less; every reader gets a change within this long of its commit.
-    "EDGE_REFETCH_GRACE": 1.0,
+    "EDGE_REFETCH_GRACE": 2.0,
     # How often each process looks in the journal for invalidations the store missed (0: only after failures).
     "SYNC_CHECK_SECONDS": 1.0,
     # Journal rows are kept this long (for operators), then removed.

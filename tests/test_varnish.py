@@ -114,7 +114,7 @@ def test_a_publication_is_on_the_edge_at_once_and_a_draft_save_leaves_it_warm(ed
 
 
 def test_past_the_refetch_window_even_the_first_reader_gets_the_change(edge, newsroom, settings):
-    """The old copy is served only while a refetch may be running, for EDGE_REFETCH_GRACE (1 s) after the change:
+    """The old copy is served only while a refetch may be running, for EDGE_REFETCH_GRACE (2 s) after the change:
     a reader who comes later gets the new page, even when nobody has read it since."""
     editor = make_user("bientap4", role="Editors", name="Biên tập bốn")
     for _reader in range(2):
