@@ -375,7 +375,7 @@ PUBLIC_FIELDS = {
 }
 OWN_KEYS = {
     Section: lambda pk: {section(pk), NAV},
-    Byline: lambda pk: {byline(pk), BYLINES},
+    Byline: lambda pk: {byline(pk)},
     Tag: lambda pk: {tag(pk)},
 }
 LIST_KEYS = {Section: section_list, Byline: byline_list, Tag: tag_list}
@@ -396,8 +396,12 @@ def _named_saved(sender, instance, created, raw=False, **kwargs):
         keys = {Section: {NAV}, Byline: {BYLINES}}.get(sender, set())
     else:
         before = getattr(instance, "_cache_fields_before", None) or {}
-        changed = any(before.get(name) != _plain(getattr(instance, name)) for name in PUBLIC_FIELDS[sender])
+        changed = {
+            name for name in PUBLIC_FIELDS[sender] if before.get(name) != _plain(getattr(instance, name))
+        }
         keys = OWN_KEYS[sender](instance.pk) if changed else set()
+        if sender is Byline and changed & {"name", "slug"}:
+            keys.add(BYLINES)  # the search form lists every byline by name and slug
     invalidate(keys, reason=f"{sender._meta.model_name} {instance.pk} saved", using=kwargs.get("using"))
 
 
@@ -407,6 +411,8 @@ def _plain(value):
 
 def _named_deleted(sender, instance, **kwargs):
     keys = OWN_KEYS[sender](instance.pk) | {LIST_KEYS[sender](instance.pk)}
+    if sender is Byline:
+        keys.add(BYLINES)
     invalidate(keys, reason=f"{sender._meta.model_name} {instance.pk} deleted", using=kwargs.get("using"))
 
 

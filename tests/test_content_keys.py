@@ -194,7 +194,13 @@ def test_retagging_and_rebylining_name_the_topic_and_author_lists(paper):
 def test_renaming_names_the_byline_section_or_tag_wherever_printed(paper):
     paper["writer"].name = "Lê Thanh Tùng"
     paper["writer"].save()
-    assert latest_keys() == {f"b{paper['writer'].pk}"}
+    assert latest_keys() == {
+        f"b{paper['writer'].pk}",
+        cachekeys.BYLINES,
+    }  # and the search form's list of names
+    paper["writer"].bio = "Phóng viên thời sự."
+    paper["writer"].save()
+    assert latest_keys() == {f"b{paper['writer'].pk}"}  # not on the form
     paper["section"].name = "Thời sự tỉnh"
     paper["section"].save()
     assert latest_keys() == {f"s{paper['section'].pk}", cachekeys.NAV}
