@@ -41,11 +41,11 @@ class FrontPage(models.Model):
     )
 
     class Meta:
-        verbose_name = _("front page")
-        verbose_name_plural = _("front page")
+        verbose_name = _("front page arrangement")
+        verbose_name_plural = _("front page arrangement")
 
     def __str__(self):
-        return str(_("Front page"))
+        return str(_("Front page arrangement"))
 
     @classmethod
     def current(cls):

@@ -104,6 +104,14 @@ def test_the_featured_row_follows_the_positions_and_reordering_changes_it(client
     assert featured_of(client.get("/")) == ["Tin số 6", "Tin số 7", "Tin số 0", "Tin số 1", "Tin số 2"]
 
 
+def test_the_admins_path_to_the_arrangement_names_each_step_once(editor_client, stories):
+    """In Vietnamese the admin's home and the newspaper's front page were both "Trang chủ": the breadcrumbs said it
+    four times. The front page is "Trang nhất", as newspapers say, and the arrangement is named as such."""
+    page = editor_client.get(CHANGE_URL, HTTP_ACCEPT_LANGUAGE="vi").content.decode()
+    crumbs = page[page.index('class="breadcrumbs"') : page.index("</div>", page.index('class="breadcrumbs"'))]
+    assert crumbs.count("Trang chủ") == 1 and "Trang nhất" in crumbs and "Bố cục trang nhất" in crumbs
+
+
 def test_two_leads_or_clashing_positions_are_form_errors(editor_client, admin_form, stories):
     form = admin_form(editor_client.get(CHANGE_URL))
     form.update(

@@ -120,6 +120,20 @@ def test_theme_unit_test_data_report(theme):
     assert "#1031 attachment 763" in text
 
 
+def test_the_reports_names_for_what_was_left_out_are_in_the_sites_language():
+    from django.utils import translation
+
+    from wordpress.report import left_out_label
+
+    with translation.override("vi"):
+        assert left_out_label("file:link") == "tệp (giữ lại dưới dạng liên kết)"
+        assert left_out_label("block:reusable") == "khối dùng lại"
+        assert left_out_label("no-address:video") == "[video] không có địa chỉ"
+        assert left_out_label("audio") == "audio"  # WordPress's own name for it
+    with translation.override("en"):
+        assert left_out_label("file:link") == "file (kept as a link)"
+
+
 @pytest.mark.django_db
 def test_theme_unit_test_data_notable_posts(theme, frozen_now):
     reader = Client()

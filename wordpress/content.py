@@ -162,7 +162,8 @@ class Notes:
     bracketed_text: collections.Counter = dataclasses.field(default_factory=collections.Counter)
     unknown_blocks: collections.Counter = dataclasses.field(default_factory=collections.Counter)
     site_blocks: collections.Counter = dataclasses.field(default_factory=collections.Counter)
-    left_out: collections.Counter = dataclasses.field(default_factory=collections.Counter)  # audio, video…
+    # audio, video…; report.LEFT_OUT names the kinds that need words (file:link, block:reusable, no-address:…)
+    left_out: collections.Counter = dataclasses.field(default_factory=collections.Counter)
     reshaped: collections.Counter = dataclasses.field(default_factory=collections.Counter)  # tables, code…
 
 
@@ -251,10 +252,10 @@ class _Conversion:
             self.notes.left_out[name] += 1
             return ""
         if name == "file":
-            self.notes.left_out["file (kept as a link)"] += 1
+            self.notes.left_out["file:link"] += 1
             return inner
         if name == "block":
-            self.notes.left_out["reusable block"] += 1
+            self.notes.left_out["block:reusable"] += 1
             return ""
         if name == "footnotes":
             return self.footnotes()
@@ -351,7 +352,7 @@ class _Conversion:
             url = url.strip().lstrip("=")
             if url.startswith(("http://", "https://")):
                 return self.embed(url)
-            self.notes.left_out[f"[{name}] without an address"] += 1
+            self.notes.left_out[f"no-address:{name}"] += 1
             return ""
         if name in _MEDIA_SHORTCODES:
             self.notes.left_out[name] += 1

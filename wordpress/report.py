@@ -194,7 +194,7 @@ class Report:
             _("Words in brackets that may be shortcodes (left as text)"), self.bracketed_text
         )
         out += self._counted(_("Embeds shown as links"), self.embeds)
-        out += self._counted(_("Left out (no counterpart here)"), self.left_out)
+        out += self._counted(_("Left out (no counterpart here)"), self.left_out, left_out_label)
         out += self._counted(_("Blocks of unknown kinds (their content kept)"), self.unknown_blocks)
         out += self._counted(_("Reshaped for the article body"), self.reshaped)
         if self.site_blocks:
@@ -220,11 +220,22 @@ class Report:
         return lines
 
     @staticmethod
-    def _counted(heading, counter):
+    def _counted(heading, counter, label=str):
         if not counter:
             return []
-        return ["", f"{heading}: {_pairs(counter)}"]
+        return ["", f"{heading}: {_pairs(counter, label)}"]
 
 
-def _pairs(counter):
-    return ", ".join(f"{name} {count}" for name, count in counter.most_common()) or "—"
+def left_out_label(name):
+    """What the report calls a kind of content left out: WordPress's own name (audio, video, gallery), or words."""
+    if name == "file:link":
+        return _("file (kept as a link)")
+    if name == "block:reusable":
+        return _("reusable block")
+    if name.startswith("no-address:"):
+        return _("[%(shortcode)s] without an address") % {"shortcode": name.removeprefix("no-address:")}
+    return name
+
+
+def _pairs(counter, label=str):
+    return ", ".join(f"{label(name)} {count}" for name, count in counter.most_common()) or "—"
