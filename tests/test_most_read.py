@@ -119,6 +119,8 @@ def test_the_block_lists_the_most_read_first_for_the_day_and_the_week(client, ed
         hit(client, a, address=f"198.51.100.{number}")
     assert counting.most_read(24) == [a, b, other]
     assert counting.most_read(24 * 7) == [c, a, b, other]
+    # A block prints titles and addresses: the bodies stay in the database.
+    assert all("body" in article.get_deferred_fields() for article in counting.most_read(24 * 7))
     assert counting.most_read(24, a.section) == [a, b]
     day = most_read_on(client, "/")
     assert day.index("Tin A") < day.index("Tin B") < day.index("Tin D")
