@@ -25,6 +25,7 @@ class Render:
         self.clock = None  # the store's clock before this render read anything: see pagecache.fragments
         self.versions = {}  # versions read during this request, so that each key is asked for once
         self.unavailable = False
+        self.memo = {}  # fragments computed in this render when nothing is kept between renders: pagecache.fragments
         self._collectors = [Collector()]
 
     @property

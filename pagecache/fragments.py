@@ -48,7 +48,7 @@ def fragment(name, compute, *, keys=(), named=False):
     try:
         render = current()
         if render.fresh or not conf.options()["FRAGMENTS"]:
-            return computed(render, compute, keys)[0]
+            return once_per_render(render, name, compute, keys)
         entry = lookup(render, f"f:{name}", conf.near_fragments())
         if entry is not None:
             render.collector.keys.update(entry.keys)
@@ -64,6 +64,19 @@ def fragment(name, compute, *, keys=(), named=False):
     finally:
         if token is not None:
             end(token)
+
+
+def once_per_render(render, name, compute, keys):
+    """Nothing is kept between renders (staff, FRAGMENTS=false), but a fragment one render asks for twice (the
+    sections for the menu, then for a block beside it) is computed once: its name says all it depends on."""
+    if name in render.memo:
+        value, collected, expires = render.memo[name]
+        render.collector.keys.update(collected)
+        render.collector.expire(expires)
+        return value
+    value, collector = computed(render, compute, keys)
+    render.memo[name] = (value, frozenset(collector.keys), collector.expires)
+    return value
 
 
 def computed(render, compute, keys=()):

@@ -365,3 +365,37 @@ def test_staff_reading_the_site_are_not_served_stale_pages_and_readers_see_their
     with committed():
         workflow.perform(article, "publish", staff)
     assert "Tin của ban biên tập" in client.get("/").content.decode()
+
+
+def test_with_nothing_kept_a_fragment_asked_for_twice_in_one_render_is_computed_once(settings):
+    """FRAGMENTS=false (and staff's fresh renders) keep nothing between renders; within one, the sections the menu
+    loaded serve the block that names them again, and both places still name the keys they were built from."""
+    from pagecache.context import begin, current, depends_on, end
+    from pagecache.fragments import fragment
+
+    settings.PAGECACHE = {**settings.PAGECACHE, "FRAGMENTS": False}
+    computed = []
+
+    def compute():
+        computed.append(1)
+        depends_on("nav")
+        return ["Thời sự", "Kinh tế"]
+
+    token = begin()
+    try:
+        render = current()
+        render.push()
+        assert fragment("sections", compute) == ["Thời sự", "Kinh tế"]
+        first = render.pop(merge=False)
+        render.push()
+        assert fragment("sections", compute) == ["Thời sự", "Kinh tế"]
+        second = render.pop(merge=False)
+    finally:
+        end(token)
+    assert computed == [1] and first.keys == second.keys == {"nav"}
+    token = begin()  # the next render computes it again: nothing is kept between renders
+    try:
+        fragment("sections", compute)
+    finally:
+        end(token)
+    assert computed == [1, 1]
