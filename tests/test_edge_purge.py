@@ -183,13 +183,18 @@ def test_the_purges_command_lists_and_resends_what_is_pending(committed, fake_ed
     call_command("purges", stdout=output)
     listed = output.getvalue()
     assert "pending purge(s)" in listed and f"a{article.pk}" in listed and "article" in listed
-    assert "answered 500" in output.getvalue()
+    assert "answered 500" in output.getvalue() and "takedown" not in listed
+    with committed():
+        workflow.perform(article, "unpublish", editor, comment="Gỡ")
+    output = io.StringIO()
+    call_command("purges", stdout=output)
+    assert "a takedown: dropped outright" in output.getvalue()
     with pytest.raises(CommandError):
         call_command("purges", "--send", stdout=io.StringIO())
     fake_edge.status = 200
     output = io.StringIO()
     call_command("purges", "--send", stdout=output)
-    assert "Sent 1 pending purge(s); 0 failed again." in output.getvalue()
+    assert "Sent 1 pending purge(s); 0 failed again." in output.getvalue()  # both rows, in one go
     assert f"a{article.pk}" in fake_edge.keys()
 
 

@@ -59,7 +59,8 @@ class Command(BaseCommand):
                 else f"at {row.next_purge_at:%H:%M:%S}"
             )
             error = f" — {row.purge_error}" if row.purge_error else ""
+            hard = ", a takedown: dropped outright" if row.hard else ""
             self.stdout.write(
                 f"#{row.pk} {row.created_at:%Y-%m-%d %H:%M:%S} {row.reason}: {row.keys} "
-                f"(sent {row.purges}, failed {row.failures}, next {due}){error}"
+                f"(sent {row.purges}, failed {row.failures}, next {due}{hard}){error}"
             )
