@@ -13,7 +13,7 @@ from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.db import models
 
-from articles import renditions
+from articles import renditions, sanitizer
 
 
 @dataclasses.dataclass(frozen=True)
@@ -79,9 +79,7 @@ def get(name):
 
 
 def _sanitized_body(article):
-    from articles.sanitizer import sanitize
-
-    article.body = sanitize(article.body)
+    article.body = sanitizer.sanitize(article.body)
 
 
 def _renditions(row):

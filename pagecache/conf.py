@@ -48,6 +48,21 @@ def options():
     return {**DEFAULTS, **getattr(settings, "PAGECACHE", {})}
 
 
+# How a store that missed invalidations catches up: replaying the journal (pagecache.journal registers it, since
+# the journal itself reads these settings).
+_replay = []
+
+
+def replay_with(function):
+    """`function(full)` is what a store calls before it is trusted again (pagecache.journal.catch_up)."""
+    _replay[:] = [function]
+
+
+def _catch_up(full):
+    for function in _replay:
+        function(full)
+
+
 @functools.cache
 def _store(url, timeout, failures, seconds):
     breaker = Breaker(failures, seconds)
@@ -55,9 +70,7 @@ def _store(url, timeout, failures, seconds):
         store = LocalStore(breaker)
     else:
         store = RedisStore(url, timeout=timeout, prefix=_prefix(), breaker=breaker)
-    from .journal import catch_up
-
-    store.on_sync = catch_up
+    store.on_sync = _catch_up
     return store
 
 

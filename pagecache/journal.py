@@ -157,6 +157,9 @@ def catch_up(full=False):
     )
 
 
+conf.replay_with(catch_up)
+
+
 _last_check = [0.0, 0.0]  # monotonic times of the last look for missed rows and for stuck purges
 
 
