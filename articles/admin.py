@@ -11,7 +11,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from taggit.models import Tag as UnusedTaggitTag
 
-from . import notifications, previews, renditions, revisions, workflow
+from . import desks, notifications, previews, renditions, revisions, steps, workflow
 from .admin_views import ArticleWorkflowViews
 from .forms import CONFLICT_MESSAGE, RELATED_NOT_VISIBLE, ArticleAdminForm, BylineForm, PhotoForm
 from .models import (
@@ -294,7 +294,7 @@ class ArticleAdmin(MediaStorageFailureMixin, ArticleWorkflowViews, admin.ModelAd
     def _may_start_review(request, article):
         if article.status != Status.IN_REVIEW or article.review_started_by_id:
             return False
-        return request.user.has_perm(workflow.REVIEW) and not workflow.is_author(request.user, article)
+        return request.user.has_perm(desks.REVIEW) and not workflow.is_author(request.user, article)
 
     def response_add(self, request, obj, post_url_continue=None):
         return self._then(request, obj) or super().response_add(request, obj, post_url_continue)
@@ -366,7 +366,7 @@ class ArticleAdmin(MediaStorageFailureMixin, ArticleWorkflowViews, admin.ModelAd
             }
         editable = self.has_change_permission(request, article)
         history_visible = workflow.can_see_history(user, article)
-        steps = [
+        offered = [
             (step, reverse("admin:articles_article_transition", args=[article.pk, step.name]))
             for step in workflow.available(article, user)
         ]
@@ -376,7 +376,7 @@ class ArticleAdmin(MediaStorageFailureMixin, ArticleWorkflowViews, admin.ModelAd
         context = {
             "state": Status(article.status).label,
             "status": article.status,
-            "steps": steps,
+            "steps": offered,
             "editable": editable,
             "history_visible": history_visible,
             "history": history,
@@ -446,8 +446,7 @@ class TransitionNameFilter(admin.SimpleListFilter):
     parameter_name = "name"
 
     def lookups(self, request, model_admin):
-        steps = [(name, transition.label) for name, transition in workflow.TRANSITIONS.items()]
-        return steps + list(workflow.RECORDED_STEPS.items())
+        return list(steps.LABELS.items())
 
     def queryset(self, request, queryset):
         return queryset.filter(name=self.value()) if self.value() else queryset

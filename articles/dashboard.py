@@ -6,7 +6,7 @@ from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from . import workflow
+from . import desks, workflow
 from .models import ArticleTransition, Status
 from .people import display_name_of
 
@@ -40,8 +40,8 @@ def dashboard(user, limit=LIMIT):
     now = timezone.now()
     visible = workflow.visible_articles(user).select_related("section", "assigned_editor", "created_by")
     mine = Q(workflow.authored_by(user))
-    reviews = user.has_perm(workflow.REVIEW)
-    desk = (workflow.desk_filter(user) if reviews else None) or Q()
+    reviews = user.has_perm(desks.REVIEW)
+    desk = (desks.desk_filter(user) if reviews else None) or Q()
     scheduled = Q(status=Status.PUBLISHED, published_at__gt=now)
     totals = visible.order_by().aggregate(
         drafts=Count("pk", filter=mine & Q(status=Status.DRAFT)),

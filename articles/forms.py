@@ -11,7 +11,7 @@ from newsroom.text import single_line
 from pagecache.fragments import fragment
 from sections.models import NAV, Section
 
-from . import cachekeys, renditions, search, workflow
+from . import cachekeys, desks, renditions, search, workflow
 from .models import Article, Byline, Photo
 from .people import display_name
 
@@ -255,7 +255,7 @@ class TransitionForm(forms.Form):
         if transition.takes_editor:
             self.fields["editor"] = forms.ModelChoiceField(
                 label=_("Editor to review it"),
-                queryset=workflow.reviewers(),
+                queryset=desks.reviewers(),
                 required=False,
                 empty_label=_("The desk (any editor)"),
                 initial=article.assigned_editor_id,

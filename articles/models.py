@@ -20,7 +20,7 @@ from newsroom.text import single_line
 from newsroom.vietnamese import slugify
 from pagecache.fragments import fragment
 
-from . import embeds, renditions, search
+from . import embeds, renditions, search, steps
 from .sanitizer import html_to_text, sanitize, split_blocks
 from .signals import REPUBLISHED, SLUG_CHANGED, address_changed
 from .tagging import OrderedTags
@@ -906,9 +906,7 @@ class ArticleTransition(models.Model):
 
     @property
     def label(self):
-        from .workflow import step_label
-
-        return step_label(self.name)
+        return steps.label(self.name)
 
 
 class Revision(models.Model):
@@ -948,10 +946,8 @@ class Revision(models.Model):
 
     @property
     def description(self):
-        from .workflow import step_label
-
         if self.kind == self.Kind.TRANSITION and self.transition:
-            return step_label(self.transition)
+            return steps.label(self.transition)
         if self.kind == self.Kind.RESTORED and self.restored_from_id:
             return _("Restored from revision #%(number)s") % {"number": self.restored_from_id}
         return self.get_kind_display()

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from newsroom.site_url import site_url
 from newsroom.text import one_line
 
+from .desks import desk_of, reviewers
 from .models import OutgoingEmail
 from .people import display_name
 
@@ -164,8 +165,6 @@ def _message(record, base, template, subject, recipients):
 
 
 def _submitted(record, base):
-    from .workflow import desk_of, reviewers
-
     article = record.article
     editors = (
         [article.assigned_editor] if article.assigned_editor_id else list(reviewers(desk=desk_of(article)))

@@ -22,19 +22,19 @@ import datetime
 from collections.abc import Callable
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
+from django.core import checks
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from sections.models import Section
-
-from . import notifications, revisions
+from . import notifications, revisions, steps
+from .desks import covers, desk_of, reviewers
 from .models import Article, ArticleByline, ArticleTransition, Correction, Revision, Status
 from .people import display_name
 from .sanitizer import html_to_text
+from .steps import IMPORT
 
 # Who may take a step, besides holding its permission.
 AUTHORS = "authors"  # only the article's authors (its creator and the people on its bylines)
@@ -47,9 +47,7 @@ OPTIONAL = "optional"
 REQUIRED = "required"
 
 EDIT_ALL = "articles.edit_all_articles"
-REVIEW = "articles.approve_article"
 PUBLISH_OWN = "articles.publish_own_article"
-ALL_DESKS = "articles.cover_all_desks"
 
 
 class TransitionNotAllowed(PermissionDenied):
@@ -147,8 +145,7 @@ def _correct(article, user, now, options):
 
 @dataclasses.dataclass(frozen=True)
 class Transition:
-    name: str
-    label: str
+    name: str  # its label is articles.steps's: the models name steps too
     sources: frozenset
     target: str | None  # None: the article keeps its state
     permission: str  # a codename of the articles app
@@ -169,6 +166,10 @@ class Transition:
     requires: Callable | None = None
     effect: Callable | None = None
 
+    @property
+    def label(self):
+        return steps.label(self.name)
+
     def to_state(self, article):
         return self.target or article.status
 
@@ -180,7 +181,6 @@ def _table(*transitions):
 TRANSITIONS = _table(
     Transition(
         "submit",
-        _("Submit for review"),
         frozenset({Status.DRAFT}),
         Status.IN_REVIEW,
         "submit_article",
@@ -196,7 +196,6 @@ TRANSITIONS = _table(
     ),
     Transition(
         "withdraw",
-        _("Take back"),
         frozenset({Status.IN_REVIEW}),
         Status.DRAFT,
         "submit_article",
@@ -207,7 +206,6 @@ TRANSITIONS = _table(
     ),
     Transition(
         "start_review",
-        _("Start review"),
         frozenset({Status.IN_REVIEW}),
         None,
         "approve_article",
@@ -220,7 +218,6 @@ TRANSITIONS = _table(
     ),
     Transition(
         "reassign",
-        _("Reassign"),
         frozenset({Status.IN_REVIEW, Status.APPROVED}),
         None,
         "assign_reviewer",
@@ -232,7 +229,6 @@ TRANSITIONS = _table(
     ),
     Transition(
         "send_back",
-        _("Send back"),
         frozenset({Status.IN_REVIEW, Status.APPROVED}),
         Status.DRAFT,
         "approve_article",
@@ -246,7 +242,6 @@ TRANSITIONS = _table(
     ),
     Transition(
         "approve",
-        _("Approve"),
         frozenset({Status.IN_REVIEW}),
         Status.APPROVED,
         "approve_article",
@@ -258,7 +253,6 @@ TRANSITIONS = _table(
     ),
     Transition(
         "publish",
-        _("Publish / schedule"),
         frozenset({Status.IN_REVIEW, Status.APPROVED}),
         Status.PUBLISHED,
         "publish_article",
@@ -276,7 +270,6 @@ TRANSITIONS = _table(
     ),
     Transition(
         "reschedule",
-        _("Change the scheduled time"),
         frozenset({Status.PUBLISHED}),
         None,
         "publish_article",
@@ -290,7 +283,6 @@ TRANSITIONS = _table(
     ),
     Transition(
         "correct",
-        _("Correct"),
         frozenset({Status.PUBLISHED}),
         None,
         "correct_article",
@@ -305,7 +297,6 @@ TRANSITIONS = _table(
     ),
     Transition(
         "unpublish",
-        _("Unpublish"),
         frozenset({Status.PUBLISHED}),
         Status.UNPUBLISHED,
         "unpublish_article",
@@ -315,7 +306,6 @@ TRANSITIONS = _table(
     ),
     Transition(
         "redraft",
-        _("Return to draft"),
         frozenset({Status.UNPUBLISHED}),
         Status.DRAFT,
         "unpublish_article",
@@ -324,17 +314,6 @@ TRANSITIONS = _table(
         effect=_back_to_draft,
     ),
 )
-
-
-# Steps the audit log records that are no button: they are not taken on an article, they bring one in.
-IMPORT = "import"
-RECORDED_STEPS = {IMPORT: _("Imported")}
-
-
-def step_label(name):
-    """What the audit log calls a step, whether a transition or a recorded step such as an import."""
-    transition = TRANSITIONS.get(name)
-    return transition.label if transition else RECORDED_STEPS.get(name, name)
 
 
 # Who is who.
@@ -385,56 +364,6 @@ def can_edit(user, article):
     if not (user.is_active and user.has_perm("articles.change_article")):
         return False
     return user.has_perm(EDIT_ALL) or (article.status == Status.DRAFT and is_author(user, article))
-
-
-def _holding(permission):
-    # Named: with_perm() refuses to guess once a second backend (e.g. a login throttle) is configured.
-    return get_user_model().objects.with_perm(
-        permission, include_superusers=False, backend="django.contrib.auth.backends.ModelBackend"
-    )
-
-
-def reviewers(desk=None):
-    """The editors an article can be assigned to; with `desk` (a section's id), those who work on that desk."""
-    users = get_user_model().objects.filter(pk__in=_holding(REVIEW).values("pk"), is_staff=True)
-    if desk is not None:
-        seated = Section.editors.through.objects
-        users = users.filter(
-            Q(pk__in=_holding(ALL_DESKS).values("pk"))
-            | ~Q(pk__in=seated.values("user_id"))
-            | Q(pk__in=seated.filter(section_id=desk).values("user_id"))
-        )
-    return users.order_by("first_name", "last_name", "username")
-
-
-def desk_of(article):
-    """The section whose desk handles the article: the one its reporter sent it to, or its own."""
-    return article.desk_id or article.section_id
-
-
-def desks_of(user):
-    """The sections on whose desks this user sits; empty for an editor on no desk (remembered on the user, like
-    Django remembers their permissions)."""
-    if not hasattr(user, "_desk_section_ids"):
-        seated = Section.editors.through.objects.filter(user_id=user.pk)
-        user._desk_section_ids = frozenset(seated.values_list("section_id", flat=True))
-    return user._desk_section_ids
-
-
-def covers(user, section_id):
-    """Whether this user works on the desk of that section: theirs, or every desk."""
-    if user.has_perm(ALL_DESKS):
-        return True
-    desks = desks_of(user)
-    return not desks or section_id in desks
-
-
-def desk_filter(user):
-    """The articles of this user's desk as a Q, or None when they cover every section."""
-    if user.has_perm(ALL_DESKS) or not desks_of(user):
-        return None
-    desks = desks_of(user)
-    return Q(desk__in=desks) | Q(desk__isnull=True, section__in=desks)
 
 
 def own_work(user, article):
@@ -736,6 +665,20 @@ CHECKLIST = {
     "tags": (_("at least one topic (tag)"), _has_topic),
     "section": (_("an active section, shown in the navigation"), _in_active_section),
 }
+
+
+def check_publish_checklist(app_configs, **kwargs):
+    """A misspelt item in PUBLISH_CHECKLIST_REQUIRED would silently block nothing: refuse to start instead."""
+    unknown = sorted(set(settings.NEWSROOM["PUBLISH_CHECKLIST_REQUIRED"]) - set(CHECKLIST))
+    if not unknown:
+        return []
+    return [
+        checks.Error(
+            f"PUBLISH_CHECKLIST_REQUIRED names items the checklist does not have: {', '.join(unknown)}.",
+            hint=f"Choose among: {', '.join(CHECKLIST)}.",
+            id="articles.E001",
+        )
+    ]
 
 
 def checklist(article):

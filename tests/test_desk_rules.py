@@ -9,8 +9,8 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from articles import workflow
-from articles.apps import check_publish_checklist
 from articles.dashboard import dashboard
+from articles.desks import desk_of
 from articles.models import Article, Revision, Status
 from articles.workflow import TransitionNotAllowed
 
@@ -186,7 +186,7 @@ def test_a_reporter_names_a_desk_when_submitting(desks, client):
     assert response.status_code == 302
     article = refreshed(article)
     assert (article.status, article.desk) == (Status.IN_REVIEW, desks["economy"])
-    assert workflow.desk_of(article) == desks["economy"].pk
+    assert desk_of(article) == desks["economy"].pk
     workflow.perform(article, "approve", desk_editor, notify=False)  # the Economy desk reviews it now
     assert refreshed(article).status == Status.APPROVED
 
@@ -282,7 +282,7 @@ def test_a_photo_without_alt_text_fails_the_photo_item(reporter):
 
 def test_a_misspelt_required_item_stops_the_site_from_starting(settings):
     settings.NEWSROOM = {**settings.NEWSROOM, "PUBLISH_CHECKLIST_REQUIRED": ("photos",)}
-    [error] = check_publish_checklist(None)
+    [error] = workflow.check_publish_checklist(None)
     assert error.id == "articles.E001" and error.level == checks.ERROR and "photos" in error.msg
 
 

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.utils import timezone
 
-from articles import revisions, workflow
+from articles import desks, revisions, workflow
 from articles.models import Article, ArticleTransition, Revision, Status
 from articles.workflow import TransitionNotAllowed
 
@@ -425,4 +425,4 @@ def test_the_desk_is_found_with_a_second_login_backend(people, settings):
         "django.contrib.auth.backends.ModelBackend",
         "django.contrib.auth.backends.RemoteUserBackend",
     ]
-    assert set(workflow.reviewers()) == {people["editor"], people["second_editor"]}
+    assert set(desks.reviewers()) == {people["editor"], people["second_editor"]}

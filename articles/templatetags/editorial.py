@@ -2,7 +2,7 @@
 
 from django import template
 
-from articles import workflow
+from articles import desks
 from articles.dashboard import dashboard
 from sections.models import Section
 
@@ -22,6 +22,6 @@ def editorial_dashboard(context):
 def editorial_desk(context):
     """The sections of the desk the user looking at the page works on, or nothing when they cover every section."""
     user = context["request"].user
-    if not user.has_perm(workflow.REVIEW) or workflow.desk_filter(user) is None:
+    if not user.has_perm(desks.REVIEW) or desks.desk_filter(user) is None:
         return []
-    return list(Section.objects.filter(pk__in=workflow.desks_of(user)))
+    return list(Section.objects.filter(pk__in=desks.desks_of(user)))
