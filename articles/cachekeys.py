@@ -242,9 +242,9 @@ def _state_of(instance):
     return {name: getattr(instance, name) for name in (*STATE_FIELDS, *CONTENT_FIELDS)}
 
 
-def article_changed(pk, before, after):
-    """The keys an edit of article `pk` from `before` to `after` (None: not there) makes stale."""
-    now = timezone.now()
+def article_changed(pk, before, after, now=None):
+    """The keys an edit of article `pk` from `before` to `after` (None: not there) makes stale, as of `now`."""
+    now = now or timezone.now()
     keys = set()
     seen_before, seen_after = _visible(before, now), _visible(after, now)
     moved = before is None or after is None or _placement(before) != _placement(after)
@@ -292,10 +292,9 @@ def _article_post_save(sender, instance, created, raw=False, **kwargs):
     if raw:
         return
     before = None if created else getattr(instance, "_cache_state_before", None)
-    after = _state_of(instance)
-    keys = article_changed(instance.pk, before, after)
+    after, now = _state_of(instance), timezone.now()
+    keys = article_changed(instance.pk, before, after, now)
     # Taken down (unpublished, withdrawn): no reader may get the old page again, not even while the edge refetches.
-    now = timezone.now()
     hard = _visible(before, now) and not _visible(after, now)
     invalidate(keys, reason=f"article {instance.pk} saved", using=kwargs.get("using"), hard=hard)
 

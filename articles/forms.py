@@ -295,43 +295,18 @@ class TransitionForm(forms.Form):
 
 
 class ListSelect(forms.Select):
-    """Django's <select>, the same markup, printed in Python rather than with a template per option.
+    """Django's <select>, the same markup, with its options printed from the fragment cache (`cached_options`).
 
     The search page's author list has an option per byline: through the widget templates (an include per option,
-    another per option's attributes) it took more time than the rest of the page (docs/performance.md). With
-    `options` (a callable giving the (value, label) pairs, kept in the fragment cache: `cached_options`), the
-    field's query is not even run: a page printing two lists of a hundred names spent 14 ms on them.
+    another per option's attributes) it took more time than the rest of the page, and the field's query ran on every
+    render (docs/performance.md). Without `options`, Django's own rendering.
     """
 
-    options = None
+    options = None  # a callable giving (value, label, printed option) for every choice
 
     def render(self, name, value, attrs=None, renderer=None):
-        if self.options is not None:
-            return self._render_options(name, value, attrs)
-        widget = self.get_context(name, value, attrs)["widget"]
-        parts = []
-        for group_name, options, _index in widget["optgroups"]:
-            if group_name:
-                parts.append(format_html('\n  <optgroup label="{}">', group_name))
-            parts += [
-                format_html(
-                    '\n  <option value="{}"{}>{}</option>\n',  # the option template ends with a newline
-                    str(option["value"]),
-                    _attrs(option["attrs"]),
-                    option["label"],
-                )
-                for option in options
-            ]
-            if group_name:
-                parts.append(mark_safe("\n  </optgroup>"))
-        return format_html(
-            '<select name="{}"{}>{}\n</select>',
-            widget["name"],
-            _attrs(widget["attrs"]),
-            mark_safe("".join(parts)),
-        )
-
-    def _render_options(self, name, value, attrs):
+        if self.options is None:
+            return super().render(name, value, attrs, renderer)
         chosen = set(self.format_value(value))
         parts = [
             _option(choice, label, selected=True) if str(choice) in chosen else printed
