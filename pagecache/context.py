@@ -24,6 +24,7 @@ class Render:
         self.assemble = assemble  # holes are left as ESI includes, filled in on the way out
         self.clock = None  # the store's clock before this render read anything: see pagecache.fragments
         self.versions = {}  # versions read during this request, so that each key is asked for once
+        self.known = {}  # versions this process read at `clock` before (pagecache.store.Store.known)
         self.unavailable = False
         self.memo = {}  # fragments computed in this render when nothing is kept between renders: pagecache.fragments
         self._collectors = [Collector()]

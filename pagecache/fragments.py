@@ -94,27 +94,33 @@ def computed(render, compute, keys=()):
 def start_clock(render):
     """Read the store's clock once per render, before it reads the database (see the module's docstring)."""
     if render.clock is None and not render.unavailable:
-        try:
-            render.clock, _versions = conf.store().versions(())
-        except Unavailable:
-            render.unavailable = True
+        current_versions(render, ())
 
 
 def current_versions(render, keys):
-    """{key: version} for `keys`, each asked of the store at most once per render; None if it cannot answer."""
+    """{key: version} for `keys`, each asked of the store at most once per render; None if it cannot answer.
+
+    While the store's clock reads what it read when this render began, the versions this process already read at
+    that clock are current (`Store.known`): a page whose fragments were all seen since the last edit anywhere asks
+    the store for its clock and nothing else.
+    """
     if render.unavailable:
         return None
-    missing = [key for key in keys if key not in render.versions]
-    if missing:
+    read, known = render.versions, render.known
+    missing = [key for key in keys if key not in read and key not in known]
+    if missing or render.clock is None:
+        store = conf.store()
         try:
-            clock, found = conf.store().versions(missing)
+            clock, found = store.versions(missing)
         except Unavailable:
             render.unavailable = True
             return None
         if render.clock is None:
             render.clock = clock
-        render.versions.update(found)
-    return render.versions
+            render.known = known = store.known(clock)
+        read.update(found)
+        store.known(clock).update(found)
+    return {key: read[key] if key in read else known[key] for key in keys}
 
 
 def is_valid(render, entry, now=None):
@@ -152,11 +158,13 @@ def keep(render, name, value, collector, near):
     if render.unavailable or render.clock is None:
         return None
     keys = tuple(sorted(collector.keys | {EVERYTHING}))
+    store = conf.store()
     try:
-        _clock, versions = conf.store().versions(keys)
+        clock, versions = store.versions(keys)
     except Unavailable:
         render.unavailable = True
         return None
+    store.known(clock).update(versions)
     if any(version > render.clock for version in versions.values()):
         return None  # an edit of what it shows committed while it was built: the next render keeps it
     render.versions.update(versions)

@@ -23,6 +23,9 @@ from redis.retry import Retry
 logger = logging.getLogger(__name__)
 
 CLOCK = "clock"
+# Versions a process remembers at one clock value before it starts over: a quiet site read end to end by a crawler
+# would otherwise keep one per article.
+KNOWN_LIMIT = 50_000
 RUN_MARKER = "run"
 
 
@@ -70,6 +73,10 @@ class Store:
     - `versions(keys)`: (clock, {key: version}) in one round trip; a key never invalidated has version 0;
     - `bump(keys)`: give each key a new version (one new clock value for all), atomically; returns it.
 
+    Every bump moves the clock, so versions read together with a clock value stay the current ones for as long as
+    the clock reads the same: `known(clock)` is what this process has read at that value, and a render that finds
+    the clock unchanged takes its versions from there instead of asking the store for each key again.
+
     A store may find it missed invalidations (it restarted, or calls failed): it then calls `on_sync(full)` before
     answering again; the page cache replays the invalidation journal from the database there.
     """
@@ -80,6 +87,16 @@ class Store:
         self.breaker = breaker or Breaker()
         self._sync_needed = None  # None, "missed" (calls failed) or "full" (the server restarted)
         self._syncing = threading.local()
+        self._known = (None, {})
+
+    def known(self, clock):
+        """{key: version} read at `clock` by this process: current while the clock reads `clock`. Read it, and
+        add what `versions()` answered at that clock; a new clock starts an empty one."""
+        known_clock, versions = self._known
+        if known_clock != clock or len(versions) >= KNOWN_LIMIT:
+            versions = {}
+            self._known = (clock, versions)  # one assignment: threads see the old pair or the new one
+        return versions
 
     def need_sync(self, full=False):
         self._sync_needed = "full" if full or self._sync_needed == "full" else "missed"
@@ -269,6 +286,8 @@ class LocalStore(Store):
         with self._lock:
             self._entries.clear()
             self._versions.clear()
+            # Versions went back to 0 without a bump: the clock moves, so no process keeps the ones it knew.
+            self._clock = max(self._clock + 1, time.time_ns() // 1000)
 
 
 class Near:

@@ -399,3 +399,31 @@ def test_with_nothing_kept_a_fragment_asked_for_twice_in_one_render_is_computed_
     finally:
         end(token)
     assert computed == [1, 1]
+
+
+@pytest.mark.usefixtures("fragments")
+def test_an_uncached_page_whose_fragments_are_known_asks_the_store_for_its_clock_alone(
+    client, settings, monkeypatch
+):
+    """Every bump moves the store's clock: while it reads the same, the versions this process read at that value
+    are current, so a page rendered again asks for no key's version. Once anything is bumped, every key is asked
+    for again, and a fragment showing what changed gives way."""
+    settings.PAGECACHE = {**settings.PAGECACHE, "ENABLED": False}
+    article = make_article(title="Bản cũ", tags=["Hạ Long"])
+    store = pagecache.conf.store()
+    asked = []
+    versions = store.versions
+    monkeypatch.setattr(store, "versions", lambda keys: asked.append(tuple(keys)) or versions(keys))
+    client.get(article.get_absolute_url())
+    client.get(article.get_absolute_url())
+    asked.clear()
+    assert "Bản cũ" in client.get(article.get_absolute_url()).content.decode()
+    *during, raced_check = asked  # the last call is the render's check that no edit raced it
+    assert during and all(keys == () for keys in during)
+    store.bump(["nothing-on-this-page"])
+    asked.clear()
+    client.get(article.get_absolute_url())
+    assert f"a{article.pk}" in {key for keys in asked for key in keys}  # the clock moved: asked again
+    Article.objects.filter(pk=article.pk).update(title="Bản mới")
+    store.bump([f"a{article.pk}"])
+    assert "Bản mới" in client.get(article.get_absolute_url()).content.decode()
