@@ -236,6 +236,7 @@ def latest_articles():
         "latest-articles",
         lambda: list(
             Article.objects.published()
+            .defer(*LISTING_SKIPS)  # compact cards: no body, no search columns
             .select_related("section")
             .order_by("-published_at", "-pk")[:LATEST_COUNT]
         ),

@@ -18,11 +18,11 @@ from django.views.generic import DateDetailView, DayArchiveView, ListView, Month
 
 from frontpage.models import FEATURED_PLACES, Place, live_slots
 from pagecache.context import depends_on, expires_at
-from pagecache.fragments import fragment
+from pagecache.fragments import fragment, keeping
 from pagecache.middleware import Policy, cacheable
 from sections.models import Section, navigation
 
-from . import cachekeys, embeds, previews, search, workflow
+from . import cachekeys, cards, embeds, previews, search, workflow
 from .forms import ByDateForm, SearchForm
 from .models import Article, Byline, Correction, Tag, ids_in_one_query
 
@@ -508,18 +508,34 @@ def front_page_context(slots):
 class CappedPaginator(Paginator):
     """Counts no further than `max_pages`: a section of a million articles is not COUNT(*)ed on every request.
 
-    Readers reach anything older through the dated archives, which the last page links to.
+    Readers reach anything older through the dated archives, which the last page links to. A listing that names
+    its keys (`kept_as`) keeps its count and each page's ids as fragments, given way when the listing changes.
     """
 
     max_pages = 50
+    kept_as = None  # (name, keys) of a listing whose pages are kept
 
     @cached_property
     def count(self):
         known = getattr(self.object_list, "match_count", None)  # search results come counted
         if known is not None:
             return min(known, self.per_page * self.max_pages)
+        if self.kept_as:
+            name, keys = self.kept_as
+            return fragment(f"count:{name}", self._count, keys=keys)
+        return self._count()
+
+    def _count(self):
         # Without the order: it does not change how many there are, and a ranked order costs a sort.
         return self.object_list.order_by()[: self.per_page * self.max_pages].count()
+
+    def page(self, number):
+        page = super().page(number)
+        if self.kept_as:
+            name, keys = self.kept_as
+            rows = page.object_list
+            page.object_list = fragment(f"ids:{name}:{page.number}", lambda: list(rows), keys=keys)
+        return page
 
     @property
     def is_capped(self):
@@ -527,7 +543,12 @@ class CappedPaginator(Paginator):
 
 
 class ArticleListView(ListView):
-    """A dated, paginated listing of published articles, newest first (templates/articles/listing.html)."""
+    """A dated, paginated listing of published articles, newest first (templates/articles/listing.html).
+
+    Pages print cards (articles.cards). While fragments are kept, a page reads its articles' ids, not the
+    articles: the count and each page's ids are kept under the listing's keys (`listing_keys`), every card is
+    kept by itself, and only the articles of cards not kept are loaded.
+    """
 
     pagecache = Policy(parameters=("page",))
     paginate_by = 20
@@ -540,12 +561,42 @@ class ArticleListView(ListView):
     def published_articles(self):
         return Article.objects.published().for_listing().order_by("-published_at", "-pk")
 
+    def listing_keys(self):
+        """The keys of everything this listing shows, declared by get_queryset(); None for one not kept (search)."""
+        return None
+
+    def kept_listing(self):
+        return self.listing_keys() is not None and keeping()
+
+    def paginate_queryset(self, queryset, page_size):
+        if self.kept_listing():
+            queryset = queryset.prefetch_related(None).values_list("pk", flat=True)
+        return super().paginate_queryset(queryset, page_size)
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        paginator = super().get_paginator(queryset, per_page, **kwargs)
+        if self.kept_listing():
+            paginator.kept_as = (
+                f"{type(self).__name__}:{'-'.join(sorted(self.listing_keys()))}",
+                self.listing_keys(),
+            )
+        return paginator
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["page_range"] = page_range(context["page_obj"])
-        context["card_shows_section"] = self.card_shows_section
-        context["card_shows_bylines"] = self.card_shows_bylines
+        rows = context["page_obj"].object_list
+        options = {"show_section": self.card_shows_section, "show_bylines": self.card_shows_bylines}
+        if self.kept_listing():
+            load = self.published_articles().in_bulk
+            context["cards"] = cards.for_ids(list(rows), load, **options)
+        else:
+            context["cards"] = cards.render(self.listed(rows), **options)
         return context
+
+    def listed(self, articles):
+        """The articles of a page as their cards are rendered from them."""
+        return articles
 
 
 class AuthorView(ArticleListView):
@@ -553,8 +604,11 @@ class AuthorView(ArticleListView):
 
     def get_queryset(self):
         self.byline = get_object_or_404(Byline, slug=self.kwargs["slug"])
-        depends_on(cachekeys.byline_list(self.byline.pk))
+        depends_on(*self.listing_keys())
         return self.published_articles().filter(byline_links__byline=self.byline)
+
+    def listing_keys(self):
+        return {cachekeys.byline_list(self.byline.pk)}
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(byline=self.byline, **kwargs)
@@ -565,8 +619,11 @@ class TagView(ArticleListView):
 
     def get_queryset(self):
         self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
-        depends_on(cachekeys.tag_list(self.tag.pk))
+        depends_on(*self.listing_keys())
         return self.published_articles().filter(tagged_items__tag=self.tag)
+
+    def listing_keys(self):
+        return {cachekeys.tag_list(self.tag.pk)}
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(tag=self.tag, **kwargs)
@@ -595,13 +652,15 @@ class SearchView(ArticleListView):
         )  # results name their authors
         return search.results(self.query, articles)
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        articles = list(context["articles"])
+    def listed(self, articles):
+        articles = list(articles)
         for article in articles:
             article.found_by = self.query  # its card marks the reader's words
+        return articles
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
         context.update(
-            articles=articles,
             form=self.form,
             query=self.query,
             searched=self.searched,

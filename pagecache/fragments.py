@@ -47,13 +47,11 @@ def fragment(name, compute, *, keys=(), named=False):
     token = begin() if render is None else None
     try:
         render = current()
-        if render.fresh or not conf.options()["FRAGMENTS"]:
+        if not keeping(render):
             return once_per_render(render, name, compute, keys)
         entry = lookup(render, f"f:{name}", conf.near_fragments())
         if entry is not None:
-            render.collector.keys.update(entry.keys)
-            render.collector.expire(entry.expires)
-            return entry.value
+            return used(render, entry)
         value, collector = computed(render, compute, keys)
         if collector.keys or named:
             keep(render, f"f:{name}", value, collector, conf.near_fragments())
@@ -64,6 +62,29 @@ def fragment(name, compute, *, keys=(), named=False):
     finally:
         if token is not None:
             end(token)
+
+
+def keeping(render=None):
+    """Whether this render uses and keeps fragments (not for staff's fresh renders, nor with FRAGMENTS=false)."""
+    render = render or current()
+    return render is not None and not render.fresh and conf.options()["FRAGMENTS"]
+
+
+def kept(name):
+    """The value kept under `name` if it is still valid, else None; nothing is computed. For code that can print
+    many fragments at once and loads, in one query, what only the missing ones need (articles.cards)."""
+    render = current()
+    if not keeping(render):
+        return None
+    entry = lookup(render, f"f:{name}", conf.near_fragments())
+    return None if entry is None else used(render, entry)
+
+
+def used(render, entry):
+    """An entry's value, its keys and expiry counted in the render that prints it."""
+    render.collector.keys.update(entry.keys)
+    render.collector.expire(entry.expires)
+    return entry.value
 
 
 def once_per_render(render, name, compute, keys):

@@ -15,8 +15,11 @@ class SectionView(ArticleListView):
 
     def get_queryset(self):
         self.section = get_object_or_404(Section, slug=self.kwargs["slug"])
-        depends_on(section_list(self.section.pk))
+        depends_on(*self.listing_keys())
         return self.published_articles().filter(section=self.section)
+
+    def listing_keys(self):
+        return {section_list(self.section.pk)}
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(

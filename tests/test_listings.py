@@ -103,3 +103,26 @@ def test_empty_listings_say_so(client, page, message):
     html = main_column(client.get(page).content.decode())
     assert message in html
     assert '<div class="listing">' not in html
+
+
+@pytest.mark.usefixtures("fragments")
+def test_a_listing_loads_only_the_articles_whose_card_is_not_kept(client, django_assert_num_queries):
+    """While fragments are kept, a page of a listing reads its count and ids from the fragments kept under the
+    listing's key, prints each kept card as it is, and loads only the articles whose card gave way."""
+    import pagecache.conf
+
+    section = make_section(name="Thời sự", slug="thoi-su")
+    articles = [make_article(section=section, title=f"Tin số {number}") for number in range(3)]
+    cold = client.get("/thoi-su/").content.decode()
+    with django_assert_num_queries(1):  # the section
+        assert client.get("/thoi-su/").content.decode() == cold
+    edited = articles[1]
+    type(edited).objects.filter(pk=edited.pk).update(title="Tin đã sửa")
+    pagecache.conf.store().bump(
+        [f"a{edited.pk}"]
+    )  # the edit's invalidation: the card, not the section's list
+    # the section; that one article with its section; its thumbnail (and the "Latest news" column, which lists it)
+    with django_assert_num_queries(4):
+        html = client.get("/thoi-su/").content.decode()
+    titles = re.findall(r'class="card-title"><a href="[^"]+">([^<]+)<', main_column(html))
+    assert titles == ["Tin số 2", "Tin đã sửa", "Tin số 0"]

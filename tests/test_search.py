@@ -314,7 +314,7 @@ def test_bad_filters_answer_the_form_with_an_error(client, filters, message):
     assert response.status_code == 200
     html = response.content.decode()
     assert message in html
-    assert response.context["articles"] == []
+    assert response.context["cards"] == []
 
 
 # Only what readers may see.
@@ -383,7 +383,7 @@ def test_odd_queries_answer_a_normal_page_and_never_echo_raw_input(client, q):
     assert printed is None or len(printed.group(1)) <= search.MAX_QUERY_LENGTH
     if not search.words(q):
         assert "Gõ một vài từ" in html  # the "type a word" page: never every article for "%" or "_"
-        assert response.context["articles"] == []
+        assert response.context["cards"] == []
 
 
 @pytest.mark.django_db

@@ -43,16 +43,18 @@ class FragmentNode(template.Node):
 
     def render(self, context):
         values = [value.resolve(context) for value in self.values]
-        keys = set()
-        parts = [get_language()]
-        for value in values:
-            keys |= _keys(value)
-            parts.append(_identity(value))
-        # Hashed: the values may be long titles or slugs, and a cache key has a length limit.
-        digest = hashlib.blake2b("\x1f".join(parts).encode(), digest_size=16).hexdigest()
+        keys = set().union(*(_keys(value) for value in values))
         return mark_safe(
-            fragment(f"html:{digest}", lambda: str(self.nodelist.render(context)), keys=keys, named=True)
+            fragment(fragment_name(values), lambda: str(self.nodelist.render(context)), keys=keys, named=True)
         )
+
+
+def fragment_name(values):
+    """The name `{% fragment v1 v2 … %}` keeps its block under, in the active language: Python code that prints
+    the same block (articles.cards) finds it under this name too."""
+    parts = [get_language(), *(_identity(value) for value in values)]
+    # Hashed: the values may be long titles or slugs, and a cache key has a length limit.
+    return "html:" + hashlib.blake2b("\x1f".join(parts).encode(), digest_size=16).hexdigest()
 
 
 def _keys(value):
@@ -65,7 +67,12 @@ def _keys(value):
 
 def _identity(value):
     if isinstance(value, Model):
-        return f"{value._meta.label}:{value.pk}"
+        return identity(type(value), value.pk)
     if isinstance(value, list | tuple):
         return ",".join(_identity(item) for item in value)
     return str(value)
+
+
+def identity(model, pk):
+    """How a fragment's name stands for an instance: its model and primary key."""
+    return f"{model._meta.label}:{pk}"
