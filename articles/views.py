@@ -89,10 +89,15 @@ class PublishedArticleMixin:
         return date_list
 
     def nearest_day_with_news(self, before=None, after=None):
-        """The closest publication date before or after a date, or None.
+        """The closest publication date before or after a date, or None (kept as a fragment).
 
-        The link it makes changes when anything is published in between: the page depends on the span's keys.
+        The link it makes changes when anything is published in between: it depends on the span's keys.
         """
+        section = self.section_filter.pk if self.section_filter else ""
+        side = f"before:{before}" if before is not None else f"after:{after}"
+        return fragment(f"nearest-day:{side}:{section}", lambda: self._nearest_day(before, after))
+
+    def _nearest_day(self, before, after):
         if before is not None:
             articles, ordering = self.get_queryset().filter(published_on__lt=before), "-published_on"
         else:
@@ -204,11 +209,111 @@ def page_range(page):
     return page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
 
 
-class ArticleDayArchiveView(PublishedArticleMixin, DayArchiveView):
+class CappedPaginator(Paginator):
+    """Counts no further than `max_pages`: a section of a million articles is not COUNT(*)ed on every request.
+
+    Readers reach anything older through the dated archives, which the last page links to. A listing that names
+    its keys (`kept_as`) keeps its count and each page's ids as fragments, given way when the listing changes.
+    """
+
+    max_pages = 50  # None: count everything (one day's news)
+    kept_as = None  # (name, keys) of a listing whose pages are kept
+
+    @cached_property
+    def count(self):
+        known = getattr(self.object_list, "match_count", None)  # search results come counted
+        if known is not None:
+            return min(known, self.per_page * self.max_pages) if self.max_pages else known
+        if self.kept_as:
+            name, keys = self.kept_as
+            return fragment(f"count:{name}", self._count, keys=keys)
+        return self._count()
+
+    def _count(self):
+        # Without the order: it does not change how many there are, and a ranked order costs a sort.
+        rows = self.object_list.order_by()
+        return (rows[: self.per_page * self.max_pages] if self.max_pages else rows).count()
+
+    def page(self, number):
+        page = super().page(number)
+        if self.kept_as:
+            name, keys = self.kept_as
+            rows = page.object_list
+            page.object_list = fragment(f"ids:{name}:{page.number}", lambda: list(rows), keys=keys)
+        return page
+
+    @property
+    def is_capped(self):
+        return bool(self.max_pages) and self.count >= self.per_page * self.max_pages
+
+
+class DayPaginator(CappedPaginator):
+    """A day's news, counted whole: the archive says how many articles the day has."""
+
+    max_pages = None
+
+
+class KeptCards:
+    """A paginated list of articles printed as cards (articles.cards).
+
+    While fragments are kept, a page reads its articles' ids, not the articles: the count and each page's ids are
+    kept under the list's keys (`listing_keys`), every card is kept by itself, and only the articles of cards not
+    kept are loaded.
+    """
+
+    paginator_class = CappedPaginator
+    # What each card prints besides its title and time: a section page does not repeat its own name on every card.
+    card_shows_section = True
+    card_shows_bylines = False
+
+    def listing_keys(self):
+        """The keys of everything the list shows, once get_queryset() has run; None for a list not kept (search)."""
+        return None
+
+    def listing_name(self):
+        """What tells this list's kept pages apart from other lists'."""
+        return f"{type(self).__name__}:{'-'.join(sorted(self.listing_keys()))}"
+
+    def kept_listing(self):
+        return self.listing_keys() is not None and keeping()
+
+    def paginate_queryset(self, queryset, page_size):
+        if self.kept_listing():
+            queryset = queryset.prefetch_related(None).values_list("pk", flat=True)
+        return super().paginate_queryset(queryset, page_size)
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        paginator = super().get_paginator(queryset, per_page, **kwargs)
+        if self.kept_listing():
+            paginator.kept_as = (self.listing_name(), self.listing_keys())
+        return paginator
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        rows = context["page_obj"].object_list
+        options = {"show_section": self.card_shows_section, "show_bylines": self.card_shows_bylines}
+        if self.kept_listing():
+            context["cards"] = cards.for_ids(list(rows), self.loaded, **options)
+        else:
+            context["cards"] = cards.render(self.listed(rows), **options)
+        return context
+
+    def loaded(self, ids):
+        """{id: article} of those of `ids` readers may see, loaded for their cards."""
+        return Article.objects.published().for_listing().in_bulk(ids)
+
+    def listed(self, articles):
+        """The articles of a page as their cards are rendered from them."""
+        return articles
+
+
+class ArticleDayArchiveView(PublishedArticleMixin, KeptCards, DayArchiveView):
     """Every article of one local day, a page of them at a time, with links to the nearest days that have news."""
 
     # A busy day's list stays one page to render, whatever the paper publishes that day.
     paginate_by = 30
+    paginator_class = DayPaginator
+    listed_day = None
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -225,10 +330,17 @@ class ArticleDayArchiveView(PublishedArticleMixin, DayArchiveView):
         if requested is not None and requested > timezone.localdate():
             expires_at(next_midnight())  # then this address becomes the day's archive
             raise Http404(_("That day has not come yet."))
+        self.listed_day = requested
         return super().get_dated_items()
 
     def get_dated_queryset(self, **lookup):
         return super().get_dated_queryset(**lookup).for_listing()
+
+    def listing_keys(self):
+        return {cachekeys.day(self.listed_day)} if self.listed_day else None
+
+    def listing_name(self):
+        return f"{super().listing_name()}:{self.section_filter.pk if self.section_filter else ''}"
 
     def get_previous_day(self, date):
         return self.nearest_day_with_news(before=date)
@@ -505,98 +617,20 @@ def front_page_context(slots):
     }
 
 
-class CappedPaginator(Paginator):
-    """Counts no further than `max_pages`: a section of a million articles is not COUNT(*)ed on every request.
-
-    Readers reach anything older through the dated archives, which the last page links to. A listing that names
-    its keys (`kept_as`) keeps its count and each page's ids as fragments, given way when the listing changes.
-    """
-
-    max_pages = 50
-    kept_as = None  # (name, keys) of a listing whose pages are kept
-
-    @cached_property
-    def count(self):
-        known = getattr(self.object_list, "match_count", None)  # search results come counted
-        if known is not None:
-            return min(known, self.per_page * self.max_pages)
-        if self.kept_as:
-            name, keys = self.kept_as
-            return fragment(f"count:{name}", self._count, keys=keys)
-        return self._count()
-
-    def _count(self):
-        # Without the order: it does not change how many there are, and a ranked order costs a sort.
-        return self.object_list.order_by()[: self.per_page * self.max_pages].count()
-
-    def page(self, number):
-        page = super().page(number)
-        if self.kept_as:
-            name, keys = self.kept_as
-            rows = page.object_list
-            page.object_list = fragment(f"ids:{name}:{page.number}", lambda: list(rows), keys=keys)
-        return page
-
-    @property
-    def is_capped(self):
-        return self.count >= self.per_page * self.max_pages
-
-
-class ArticleListView(ListView):
-    """A dated, paginated listing of published articles, newest first (templates/articles/listing.html).
-
-    Pages print cards (articles.cards). While fragments are kept, a page reads its articles' ids, not the
-    articles: the count and each page's ids are kept under the listing's keys (`listing_keys`), every card is
-    kept by itself, and only the articles of cards not kept are loaded.
-    """
+class ArticleListView(KeptCards, ListView):
+    """A dated, paginated listing of published articles, newest first (templates/articles/listing.html)."""
 
     pagecache = Policy(parameters=("page",))
     paginate_by = 20
-    paginator_class = CappedPaginator
     context_object_name = "articles"
-    # What each card prints besides its title and time: a section page does not repeat its own name on every card.
-    card_shows_section = True
-    card_shows_bylines = False
 
     def published_articles(self):
         return Article.objects.published().for_listing().order_by("-published_at", "-pk")
 
-    def listing_keys(self):
-        """The keys of everything this listing shows, declared by get_queryset(); None for one not kept (search)."""
-        return None
-
-    def kept_listing(self):
-        return self.listing_keys() is not None and keeping()
-
-    def paginate_queryset(self, queryset, page_size):
-        if self.kept_listing():
-            queryset = queryset.prefetch_related(None).values_list("pk", flat=True)
-        return super().paginate_queryset(queryset, page_size)
-
-    def get_paginator(self, queryset, per_page, **kwargs):
-        paginator = super().get_paginator(queryset, per_page, **kwargs)
-        if self.kept_listing():
-            paginator.kept_as = (
-                f"{type(self).__name__}:{'-'.join(sorted(self.listing_keys()))}",
-                self.listing_keys(),
-            )
-        return paginator
-
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["page_range"] = page_range(context["page_obj"])
-        rows = context["page_obj"].object_list
-        options = {"show_section": self.card_shows_section, "show_bylines": self.card_shows_bylines}
-        if self.kept_listing():
-            load = self.published_articles().in_bulk
-            context["cards"] = cards.for_ids(list(rows), load, **options)
-        else:
-            context["cards"] = cards.render(self.listed(rows), **options)
         return context
-
-    def listed(self, articles):
-        """The articles of a page as their cards are rendered from them."""
-        return articles
 
 
 class AuthorView(ArticleListView):

@@ -427,3 +427,34 @@ def test_an_uncached_page_whose_fragments_are_known_asks_the_store_for_its_clock
     Article.objects.filter(pk=article.pk).update(title="Bản mới")
     store.bump([f"a{article.pk}"])
     assert "Bản mới" in client.get(article.get_absolute_url()).content.decode()
+
+
+def test_a_days_kept_list_and_its_neighbours_links_follow_publishing(client, committed, desk, settings):
+    """With the page cache off (fragments kept), a day's archive keeps its count, the ids of its page and the
+    nearest days with news: an article published on a day with no news is listed there and becomes the next day of
+    the day before; unpublishing it takes both back."""
+    settings.PAGECACHE = {**settings.PAGECACHE, "ENABLED": False}
+    now = timezone.localtime()
+    empty_day = (now - datetime.timedelta(days=70)).date()  # the desk's news stops 61 days back
+    before = empty_day - datetime.timedelta(days=1)
+    with committed():
+        make_article(
+            section=desk["other"], title="Tin hôm trước", published_at=now - datetime.timedelta(days=71)
+        )
+    day_url, before_url = f"/{empty_day:%Y/%m/%d}/", f"/{before:%Y/%m/%d}/"
+    next_link = f'rel="next" href="{day_url}"'
+    visit(client, day_url, before_url, day_url, before_url)
+    assert "Tin mới của ngày trống" not in main_column(client.get(day_url).content.decode())
+    assert next_link not in client.get(before_url).content.decode()
+    with committed():
+        article = make_article(
+            section=desk["section"],
+            title="Tin mới của ngày trống",
+            published_at=timezone.make_aware(datetime.datetime.combine(empty_day, datetime.time(9))),
+        )
+    assert "Tin mới của ngày trống" in main_column(client.get(day_url).content.decode())
+    assert next_link in client.get(before_url).content.decode()
+    with committed():
+        workflow.perform(article, "unpublish", desk["editor"], comment="Sai ngày.")
+    assert "Tin mới của ngày trống" not in main_column(client.get(day_url).content.decode())
+    assert next_link not in client.get(before_url).content.decode()

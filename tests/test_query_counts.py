@@ -31,13 +31,15 @@ PAGES = {
     "author": ("/author/le-tung/", 1 + CHROME + LATEST),
     # the tag; then as a section
     "tag": ("/tag/quang-ninh/", 1 + CHROME + LATEST),
-    # months with counts in one GROUP BY; the nearest day with news before and after
-    "year": ("/{day:%Y}/", 3 + CHROME),
-    # days with counts in one GROUP BY; the nearest day with news before and after
-    "month": ("/{day:%Y/%m}/", 3 + CHROME),
-    # the nearest days with news before and after; the day's count (for its pages); the page of articles with
-    # sections; their thumbnails
-    "day": ("/{day:%Y/%m/%d}/", 5 + CHROME + LATEST),
+    # months with counts in one GROUP BY (the nearest days with news before and after are kept under the keys of
+    # the days between)
+    "year": ("/{day:%Y}/", 1 + CHROME),
+    # days with counts in one GROUP BY
+    "month": ("/{day:%Y/%m}/", 1 + CHROME),
+    # nothing: the nearest days, the day's count, the page's ids and their cards are kept under the day's key
+    # (cold: the nearest days with news before and after; the count; the page of articles with sections; their
+    # thumbnails)
+    "day": ("/{day:%Y/%m/%d}/", 0 + CHROME + LATEST),
     # is it published (its id); the article with its section, bylines, photos, pull-quotes and tags, and what
     # surrounds it (related articles, other news, previous/next) are fragments cached like the chrome; cold, they
     # cost 8 more: tests/test_article_page.py
