@@ -367,18 +367,34 @@ class ArticleDetailView(PublishedArticleMixin, DateDetailView):
         return Article.objects.published().only("pk")
 
     def get_object(self, queryset=None):
-        try:
-            found = super().get_object(queryset)
-        except Http404:
+        day = requested_date(self)
+        # Whether readers may see an article of that day with that slug: its id or None, kept under the day's key
+        # (publishing, moving, renaming or withdrawing anything of that day bumps it; a scheduled article of that
+        # day coming out ends it).
+        pk = None
+        if day is not None:
+            slug = self.kwargs[self.slug_url_kwarg]
+            pk = fragment(
+                f"published:{day.isoformat()}:{slug}",
+                lambda: self.published_pk(queryset),
+                keys=(cachekeys.day(day),),
+            )
+        if pk is None:
             # Answered from the cache until something is published, moved or renamed on that day, or the address
             # becomes an old one that redirects.
-            depends_on_date(cachekeys.day, requested_date(self))
+            depends_on_date(cachekeys.day, day)
             depends_on(cachekeys.REDIRECTS)
-            raise
+            raise Http404(_("No article was published at this address."))
         # The article with everything it prints (section, bylines, photos, pull-quotes, tags: five queries) is
         # the same for every reader until someone edits it, and every edit changes the cache generation: a
-        # cached fragment, like the blocks around it. Whether readers may see it is asked of the database above.
-        return fragment(f"article:{found.pk}", lambda: Article.objects.for_page().get(pk=found.pk))
+        # cached fragment, like the blocks around it.
+        return fragment(f"article:{pk}", lambda: Article.objects.for_page().get(pk=pk))
+
+    def published_pk(self, queryset=None):
+        try:
+            return super().get_object(queryset).pk
+        except Http404:
+            return None
 
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), **article_page_context(self.object)}

@@ -174,10 +174,17 @@ def storable(response, policy):
 
 
 def render_raced(render, collector):
-    """Whether a key the render collected got a new version after it started (an edit committed meanwhile)."""
+    """Whether a key the render collected got a new version after it started (an edit committed meanwhile).
+
+    Every bump moves the store's clock: while it reads what it read when the render began, nothing raced it, and
+    the keys' versions need not be read.
+    """
     if render.unavailable or render.clock is None:
         return False
     try:
+        clock, _versions = conf.store().versions(())
+        if clock == render.clock:
+            return False
         _clock, versions = conf.store().versions(tuple(collector.keys))
     except Unavailable:
         return False

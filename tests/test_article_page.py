@@ -136,9 +136,9 @@ def test_article_page_query_count_does_not_grow_with_its_parts(client, django_as
         # stamp (newest publication, newest correction); the "most read" block's two periods (readership)
         with django_assert_num_queries(16):
             assert client.get(article.get_absolute_url()).status_code == 200
-        # every later render: is it (still) published; the article with its parts, what surrounds it and the
-        # chrome are cached fragments, renewed by any edit
-        with django_assert_num_queries(1):
+        # every later render: none; whether it is published (kept under its day's key), the article with its
+        # parts, what surrounds it and the chrome are cached fragments, renewed by any edit
+        with django_assert_num_queries(0):
             response = client.get(article.get_absolute_url())
     html = response.content.decode()
     assert html.count('<figure class="photo">') == 10

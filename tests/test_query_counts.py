@@ -40,10 +40,10 @@ PAGES = {
     # (cold: the nearest days with news before and after; the count; the page of articles with sections; their
     # thumbnails)
     "day": ("/{day:%Y/%m/%d}/", 0 + CHROME + LATEST),
-    # is it published (its id); the article with its section, bylines, photos, pull-quotes and tags, and what
-    # surrounds it (related articles, other news, previous/next) are fragments cached like the chrome; cold, they
-    # cost 8 more: tests/test_article_page.py
-    "article": ("{article}", 1 + CHROME),
+    # nothing: whether it is published (its id, kept under its day's key), the article with its section, bylines,
+    # photos, pull-quotes and tags, and what surrounds it (related articles, other news, previous/next) are
+    # fragments like the chrome; cold, they cost 16: COLD below and tests/test_article_page.py
+    "article": ("{article}", 0 + CHROME),
     # the items with sections; their bylines; their lead photos; their tags; their embeds (linked after the lead)
     "rss": ("/feeds/latest/", 5),
     "atom": ("/feeds/latest/atom/", 5),
