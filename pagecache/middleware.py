@@ -9,6 +9,7 @@ cookie gets the cached page), and every request to a view that is not marked (th
 """
 
 import dataclasses
+import functools
 import hashlib
 import re
 import time
@@ -18,7 +19,7 @@ from django.conf import settings
 from django.contrib import auth
 from django.db import DatabaseError
 from django.http import HttpResponse
-from django.urls import Resolver404, resolve
+from django.urls import Resolver404, get_urlconf, resolve
 from django.utils import timezone, translation
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date, urlencode
@@ -45,6 +46,19 @@ def cacheable(parameters=(), *, not_found=False):
         return view
 
     return mark
+
+
+@functools.lru_cache(maxsize=4096)
+def path_policy(_urlconf, path):
+    """The policy of the view `path` leads to, or None: remembered, since it depends on the URL patterns alone (every
+    request asked it before Django resolves the same path again)."""
+    language = translation.get_language_from_path(path) or settings.LANGUAGE_CODE
+    try:
+        with translation.override(language):
+            match = resolve(path)
+    except Resolver404:
+        return None
+    return policy_of(match.func)
 
 
 def policy_of(view):
@@ -112,13 +126,7 @@ class PageCacheMiddleware:
     def policy(request):
         if request.method not in ("GET", "HEAD"):
             return None
-        language = translation.get_language_from_path(request.path_info) or settings.LANGUAGE_CODE
-        try:
-            with translation.override(language):
-                match = resolve(request.path_info)
-        except Resolver404:
-            return None
-        return policy_of(match.func)
+        return path_policy(get_urlconf() or settings.ROOT_URLCONF, request.path_info)
 
     @staticmethod
     def is_staff(request):

@@ -8,7 +8,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 from .. import holes
-from ..context import keys_of
+from ..context import depends_on, keys_of
 from ..fragments import fragment
 
 register = template.Library()
@@ -43,10 +43,13 @@ class FragmentNode(template.Node):
 
     def render(self, context):
         values = [value.resolve(context) for value in self.values]
-        keys = set().union(*(_keys(value) for value in values))
-        return mark_safe(
-            fragment(fragment_name(values), lambda: str(self.nodelist.render(context)), keys=keys, named=True)
-        )
+
+        def compute():
+            # The values' keys count only for a block rendered now: a kept one comes with the keys it was kept with.
+            depends_on(*set().union(*(_keys(value) for value in values)))
+            return str(self.nodelist.render(context))
+
+        return mark_safe(fragment(fragment_name(values), compute, named=True))
 
 
 def fragment_name(values):
