@@ -44,7 +44,9 @@ DEFAULTS = {
 }
 
 
+@functools.cache
 def options():
+    """The settings with their defaults: read once (every fragment of every page asks), again when they change."""
     return {**DEFAULTS, **getattr(settings, "PAGECACHE", {})}
 
 
@@ -99,6 +101,7 @@ def near_fragments():
 @receiver(setting_changed)
 def _forget(setting, **_kwargs):
     if setting in ("PAGECACHE", "PAGECACHE_KEY_PREFIX"):
+        options.cache_clear()
         _store.cache_clear()
         near.cache_clear()
 

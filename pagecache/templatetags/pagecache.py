@@ -1,5 +1,6 @@
 """`{% fragment %}` keeps a rendered block; `{% hole %}` places a shared, busy block (see pagecache.holes)."""
 
+import functools
 import hashlib
 
 from django import template
@@ -72,10 +73,15 @@ def _identity(value):
     if isinstance(value, Model):
         return identity(type(value), value.pk)
     if isinstance(value, list | tuple):
-        return ",".join(_identity(item) for item in value)
+        return ",".join([_identity(item) for item in value])
     return str(value)
 
 
 def identity(model, pk):
     """How a fragment's name stands for an instance: its model and primary key."""
-    return f"{model._meta.label}:{pk}"
+    return f"{_label(model)}:{pk}"
+
+
+@functools.cache
+def _label(model):
+    return model._meta.label  # a property, built again at every read: a page names a few hundred instances
