@@ -101,7 +101,9 @@ def test_ended_hours_are_folded_into_the_database_by_the_next_request(client, th
         assert ArticleReadCount.objects.count() == 2
 
 
-def test_the_block_lists_the_most_read_first_for_the_day_and_the_week(client, editor, three):
+def test_the_block_lists_the_most_read_first_for_the_day_and_the_week(
+    client, editor, three, django_assert_num_queries
+):
     a, b, c = three
     other = make_article(section=make_section(slug="kinh-te"), title="Tin D")
     an_hour_ago = counting.hour_start(counting.hour_now() - 1)
@@ -122,6 +124,9 @@ def test_the_block_lists_the_most_read_first_for_the_day_and_the_week(client, ed
     # A block prints titles and addresses: the bodies stay in the database.
     assert all("body" in article.get_deferred_fields() for article in counting.most_read(24 * 7))
     assert counting.most_read(24, a.section) == [a, b]
+    # Both lists of a block: a ranking for each period, then their articles in one query.
+    with django_assert_num_queries(3):
+        assert counting.read_lists([24, 24 * 7]) == [[a, b, other], [c, a, b, other]]
     day = most_read_on(client, "/")
     assert day.index("Tin A") < day.index("Tin B") < day.index("Tin D")
     assert "Tin D" not in most_read_on(client, "/thoi-su/")
