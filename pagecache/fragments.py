@@ -144,6 +144,23 @@ def current_versions(render, keys):
     return {key: read[key] if key in read else known[key] for key in keys}
 
 
+def versions_after(render, keys):
+    """{key: version} for `keys` now that something was built, in one round trip: the store's clock, with the
+    versions this process does not know. While the clock reads what it read when the render began, nothing was
+    bumped since, and the versions known are current; once it moved, every key is read again. Raises Unavailable.
+    """
+    store = conf.store()
+    read, known = render.versions, render.known
+    clock, found = store.versions([key for key in keys if key not in read and key not in known])
+    if clock == render.clock:
+        versions = {key: found[key] if key in found else read.get(key, known.get(key)) for key in keys}
+    else:
+        clock, found = store.versions(keys)
+        versions = found
+    store.known(clock).update(found)
+    return versions
+
+
 def is_valid(render, entry, now=None):
     if entry.seconds_left(now) <= 0:
         return False
@@ -179,13 +196,11 @@ def keep(render, name, value, collector, near):
     if render.unavailable or render.clock is None:
         return None
     keys = tuple(sorted(collector.keys | {EVERYTHING}))
-    store = conf.store()
     try:
-        clock, versions = store.versions(keys)
+        versions = versions_after(render, keys)
     except Unavailable:
         render.unavailable = True
         return None
-    store.known(clock).update(versions)
     if any(version > render.clock for version in versions.values()):
         return None  # an edit of what it shows committed while it was built: the next render keeps it
     render.versions.update(versions)

@@ -27,7 +27,7 @@ from django.utils.module_loading import import_string
 
 from . import conf, holes, journal
 from .context import begin, current, end
-from .fragments import EVERYTHING, Entry, computed, expiry, keep, lookup, start_clock
+from .fragments import EVERYTHING, Entry, computed, expiry, keep, lookup, start_clock, versions_after
 from .store import Unavailable
 
 
@@ -182,18 +182,11 @@ def storable(response, policy):
 
 
 def render_raced(render, collector):
-    """Whether a key the render collected got a new version after it started (an edit committed meanwhile).
-
-    Every bump moves the store's clock: while it reads what it read when the render began, nothing raced it, and
-    the keys' versions need not be read.
-    """
+    """Whether a key the render collected got a new version after it started (an edit committed meanwhile)."""
     if render.unavailable or render.clock is None:
         return False
     try:
-        clock, _versions = conf.store().versions(())
-        if clock == render.clock:
-            return False
-        _clock, versions = conf.store().versions(tuple(collector.keys))
+        versions = versions_after(render, tuple(collector.keys))
     except Unavailable:
         return False
     return any(version > render.clock for version in versions.values())

@@ -485,3 +485,27 @@ def test_a_page_whose_content_changed_while_it_was_rendered_is_not_given_to_the_
     monkeypatch.setattr(views, "surroundings", surroundings_while_an_edit_commits)
     response = client.get(article.get_absolute_url())
     assert ("s-maxage=0" in response["Cache-Control"]) is raced
+
+
+def test_keeping_a_page_asks_the_store_only_for_what_this_process_does_not_know(client, monkeypatch):
+    """Keeping a page or a fragment checks that no edit raced its render: while the store's clock stands, the
+    versions this process read already are current, and only keys never read are asked for (one round trip)."""
+    article = make_article(title="Tin hai thứ tiếng", tags=["Hạ Long"])
+    url = article.get_absolute_url()
+    store = pagecache.conf.store()
+    asked = []
+    versions = store.versions
+    monkeypatch.setattr(store, "versions", lambda keys: asked.append(tuple(keys)) or versions(keys))
+    vietnamese = client.get(url)
+    first = {key for keys in asked for key in keys}
+    asked.clear()
+    english = client.get(f"/en{url}")  # new fragments and page, the same content keys
+    assert vietnamese["X-Page-Cache"] == english["X-Page-Cache"] == "miss"
+    again = [key for keys in asked for key in keys]
+    assert f"a{article.pk}" in english["xkey"].split() and f"a{article.pk}" in first
+    assert not set(again) & first, "a key this process read at the same clock was asked for again"
+    store.bump([f"a{article.pk}"])  # once the clock moves, keeping reads every key again
+    Article.objects.filter(pk=article.pk).update(title="Tin đã sửa")
+    asked.clear()
+    assert "Tin đã sửa" in client.get(f"/en{url}").content.decode()
+    assert f"a{article.pk}" in {key for keys in asked for key in keys}
