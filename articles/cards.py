@@ -27,28 +27,15 @@ def for_ids(ids, load, *, show_section, show_bylines=False):
     missing = [pk for pk, card in found.items() if card is None]
     if missing:
         loaded = load(missing)
+        present = [pk for pk in missing if pk in loaded]
         rendered = render(
-            [loaded[pk] for pk in missing if pk in loaded],
-            show_section=show_section,
-            show_bylines=show_bylines,
+            [loaded[pk] for pk in present], show_section=show_section, show_bylines=show_bylines
         )
-        found.update(zip([pk for pk in missing if pk in loaded], rendered, strict=True))
+        found.update(zip(present, rendered, strict=True))
     return [found[pk] for pk in ids if found[pk] is not None]
 
 
 def name(pk, show_section, show_bylines):
     """The name article_card.html keeps a listing's card under: `{% fragment "card" article variant heading
     show_section show_bylines %}`, with no variant and no heading given."""
-    return fragment_name(["card", _Instance(pk), "", "", show_section, show_bylines])
-
-
-class _Instance:
-    """An article as a fragment's name stands for it, without building one."""
-
-    __slots__ = ("pk",)
-
-    def __init__(self, pk):
-        self.pk = pk
-
-    def __str__(self):
-        return identity(Article, self.pk)
+    return fragment_name(["card", identity(Article, pk), "", "", show_section, show_bylines])

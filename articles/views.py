@@ -209,30 +209,23 @@ def page_range(page):
     return page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
 
 
-class CappedPaginator(Paginator):
-    """Counts no further than `max_pages`: a section of a million articles is not COUNT(*)ed on every request.
+class KeptPaginator(Paginator):
+    """A paginator whose list may name its keys (`kept_as`): its count and each page's ids are then kept as
+    fragments, given way when the list changes."""
 
-    Readers reach anything older through the dated archives, which the last page links to. A listing that names
-    its keys (`kept_as`) keeps its count and each page's ids as fragments, given way when the listing changes.
-    """
-
-    max_pages = 50  # None: count everything (one day's news)
-    kept_as = None  # (name, keys) of a listing whose pages are kept
+    kept_as = None  # (name, keys) of a list whose pages are kept
+    is_capped = False
 
     @cached_property
     def count(self):
-        known = getattr(self.object_list, "match_count", None)  # search results come counted
-        if known is not None:
-            return min(known, self.per_page * self.max_pages) if self.max_pages else known
         if self.kept_as:
             name, keys = self.kept_as
-            return fragment(f"count:{name}", self._count, keys=keys)
-        return self._count()
+            return fragment(f"count:{name}", self.counted, keys=keys)
+        return self.counted()
 
-    def _count(self):
+    def counted(self):
         # Without the order: it does not change how many there are, and a ranked order costs a sort.
-        rows = self.object_list.order_by()
-        return (rows[: self.per_page * self.max_pages] if self.max_pages else rows).count()
+        return self.object_list.order_by().count()
 
     def page(self, number):
         page = super().page(number)
@@ -242,15 +235,23 @@ class CappedPaginator(Paginator):
             page.object_list = fragment(f"ids:{name}:{page.number}", lambda: list(rows), keys=keys)
         return page
 
+
+class CappedPaginator(KeptPaginator):
+    """Counts no further than `max_pages`: a section of a million articles is not COUNT(*)ed on every request.
+
+    Readers reach anything older through the dated archives, which the last page links to.
+    """
+
+    max_pages = 50
+
+    def counted(self):
+        cap = self.per_page * self.max_pages
+        known = getattr(self.object_list, "match_count", None)  # search results come counted
+        return min(known, cap) if known is not None else self.object_list.order_by()[:cap].count()
+
     @property
     def is_capped(self):
-        return bool(self.max_pages) and self.count >= self.per_page * self.max_pages
-
-
-class DayPaginator(CappedPaginator):
-    """A day's news, counted whole: the archive says how many articles the day has."""
-
-    max_pages = None
+        return self.count >= self.per_page * self.max_pages
 
 
 class KeptCards:
@@ -310,10 +311,10 @@ class KeptCards:
 class ArticleDayArchiveView(PublishedArticleMixin, KeptCards, DayArchiveView):
     """Every article of one local day, a page of them at a time, with links to the nearest days that have news."""
 
-    # A busy day's list stays one page to render, whatever the paper publishes that day.
+    # A busy day's list stays one page to render, whatever the paper publishes that day; the archive says how
+    # many articles the day has, all of them counted.
     paginate_by = 30
-    paginator_class = DayPaginator
-    listed_day = None
+    paginator_class = KeptPaginator
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -330,14 +331,14 @@ class ArticleDayArchiveView(PublishedArticleMixin, KeptCards, DayArchiveView):
         if requested is not None and requested > timezone.localdate():
             expires_at(next_midnight())  # then this address becomes the day's archive
             raise Http404(_("That day has not come yet."))
-        self.listed_day = requested
         return super().get_dated_items()
 
     def get_dated_queryset(self, **lookup):
         return super().get_dated_queryset(**lookup).for_listing()
 
     def listing_keys(self):
-        return {cachekeys.day(self.listed_day)} if self.listed_day else None
+        day = requested_date(self)
+        return {cachekeys.day(day)} if day else None
 
     def listing_name(self):
         return f"{super().listing_name()}:{self.section_filter.pk if self.section_filter else ''}"
