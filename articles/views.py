@@ -478,16 +478,21 @@ def surroundings(article):
     if not tag_ids:
         del parts["same_tags"]
     ids = ids_in_one_query(parts)
-    loaded = Article.objects.published().for_listing().in_bulk({pk for group in ids.values() for pk in group})
 
-    def articles(*groups):
-        unique = dict.fromkeys(pk for group in groups for pk in ids.get(group, []) if pk in loaded)
-        return [loaded[pk] for pk in unique]
+    def chosen(*groups):
+        return list(dict.fromkeys(pk for group in groups for pk in ids.get(group, [])))
 
-    earlier, later = articles("earlier"), articles("later")
-    related = articles("chosen", "same_tags", "earlier", "later")[:RELATED_COUNT]
-    older, newer = articles("older_elsewhere"), articles("newer_elsewhere")
-    other_news = [item for item in older + newer if item not in related][:OTHER_NEWS_COUNT]
+    # Chosen from the ids, then only what the page prints is loaded, with the last article of each list read
+    # outwards from this one (its date bounds what the page depends on): up to 15 articles, not every candidate.
+    earlier, later = ids["earlier"], ids["later"]
+    older, newer = ids["older_elsewhere"], ids["newer_elsewhere"]
+    related = chosen("chosen", "same_tags", "earlier", "later")[:RELATED_COUNT]
+    other_news = [pk for pk in older + newer if pk not in related][:OTHER_NEWS_COUNT]
+    edges = {*earlier[:1], *later[:1], *(group[-1] for group in (earlier, later, older, newer) if group)}
+    loaded = Article.objects.published().for_listing().in_bulk({*related, *other_news, *edges})
+
+    def articles(pks):
+        return [loaded[pk] for pk in pks if pk in loaded]
 
     day = timezone.localdate(moment)
     depends_on(*(cachekeys.article(pk) for pk in ids["linked"]))
@@ -499,13 +504,14 @@ def surroundings(article):
     _depends_on_span(day, ids["earlier"], loaded, RELATED_COUNT, section=article.section_id)
     _depends_on_span(day, ids["later"], loaded, RELATED_COUNT, section=article.section_id)
     _depends_on_span(day, ids["older_elsewhere"], loaded, enough)
-    if any(item in newer for item in other_news) or len(older) < OTHER_NEWS_COUNT + len(related):
+    if any(pk in newer for pk in other_news) or len(older) < OTHER_NEWS_COUNT + len(related):
         _depends_on_span(day, ids["newer_elsewhere"], loaded, enough)
+    previous_article, next_article = articles(earlier[:1]), articles(later[:1])
     return {
-        "related_articles": related,
-        "other_news": other_news,
-        "previous_article": earlier[0] if earlier else None,
-        "next_article": later[0] if later else None,
+        "related_articles": articles(related),
+        "other_news": articles(other_news),
+        "previous_article": previous_article[0] if previous_article else None,
+        "next_article": next_article[0] if next_article else None,
     }
 
 

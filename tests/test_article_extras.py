@@ -183,3 +183,33 @@ def test_a_home_block_opens_on_its_newest_story_with_a_photo_and_never_repeats_t
             "Kinh tế không ảnh",
         ],
     )
+
+
+def test_what_surrounds_an_article_loads_only_the_articles_it_prints_and_the_ends_of_its_lists():
+    """Of some twenty candidates (four before and after in its section, nine before and after elsewhere), the page
+    loads the four related, the five other news and the last of each list (its date bounds the page's keys)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from articles.views import surroundings
+
+    home, elsewhere = make_section(slug="dia-phuong"), make_section(slug="kinh-te")
+    at = timezone.now() - datetime.timedelta(days=3)
+    for minutes in range(-12, 13):
+        if minutes:
+            make_article(section=home, published_at=at + datetime.timedelta(minutes=minutes))
+            make_article(section=elsewhere, published_at=at + datetime.timedelta(minutes=minutes, seconds=30))
+    article = make_article(section=home, published_at=at)
+    with CaptureQueriesContext(connection) as queries:
+        around = surroundings(article)
+    assert len(around["related_articles"]) == 4 and len(around["other_news"]) == 5
+    assert around["previous_article"].published_at == at - datetime.timedelta(minutes=1)
+    assert around["next_article"].published_at == at + datetime.timedelta(minutes=1)
+    loads = [
+        re.search(r'"articles_article"\."id" IN \((\d+(?:, ?\d+)*)\)', query["sql"])
+        for query in queries.captured_queries
+    ]
+    [loaded_ids] = [found.group(1).split(",") for found in loads if found]
+    # related: 1 and 2 minutes before and after; other news: the five elsewhere just before; ends: the fourth
+    # before and after in its section and the ninth before and after elsewhere (the previous and next are related)
+    assert len(loaded_ids) == 4 + 5 + 4
