@@ -140,7 +140,8 @@ def most_read(hours, section=None, limit=BLOCK_SIZE):
 
 def read_lists(periods, section=None, limit=BLOCK_SIZE):
     """`most_read` for each of `periods` (in hours): each period ranked, then the articles of all in one query."""
-    rankings = [_ranked(hours, section, limit) for hours in periods]
+    hour, live = _live_counts(max(periods))
+    rankings = [_ranked(hour, hours, live, section, limit) for hours in periods]
     # A block prints titles and addresses: not the bodies (the week's list read 20 of them, 13 ms a page cold).
     articles = (
         Article.objects.published()
@@ -154,19 +155,27 @@ def read_lists(periods, section=None, limit=BLOCK_SIZE):
     return [[found[pk] for pk in ranked if pk in found][:limit] for ranked in rankings]
 
 
-def _ranked(hours, section, limit):
-    """The ids of the articles read most in the last `hours` hours, with room for some readers may no longer see."""
+def _live_counts(hours):
+    """(this hour, {hour: {article id: reads}}) for the hours among the last `hours` that the cache holds and the
+    database does not yet (this one, and any not folded yet): read once for all the periods of a block."""
     hour = hour_now()
     try:
         fold_if_due(hour)
         folded = cache.get("read:folded")
-        live = {}
-        for each in range(max(hour - hours + 1, (folded or hour - 1) + 1), hour + 1):
-            for pk, reads in hour_counts(each).items():
-                live[pk] = live.get(pk, 0) + reads
+        first = max(hour - hours + 1, (folded or hour - 1) + 1)
+        return hour, {each: hour_counts(each) for each in range(first, hour + 1)}
     except Exception:  # noqa: BLE001 - without the cache, what the database holds
         logger.warning("Most read: the cache did not answer; counts of this hour left out", exc_info=True)
-        live = {}
+        return hour, {}
+
+
+def _ranked(hour, hours, live_hours, section, limit):
+    """The ids of the articles read most in the last `hours` hours, with room for some readers may no longer see."""
+    live = {}
+    for each, counts in live_hours.items():
+        if each > hour - hours:
+            for pk, reads in counts.items():
+                live[pk] = live.get(pk, 0) + reads
     rows = ArticleReadCount.objects.filter(hour__gte=hour_start(hour - hours + 1))
     if section is not None:
         rows = rows.filter(article__section=section)
