@@ -494,6 +494,9 @@ def surroundings(article):
     def articles(pks):
         return [loaded[pk] for pk in pks if pk in loaded]
 
+    def first(pks):
+        return loaded.get(pks[0]) if pks else None
+
     day = timezone.localdate(moment)
     depends_on(*(cachekeys.article(pk) for pk in ids["linked"]))
     if tag_ids:
@@ -501,17 +504,16 @@ def surroundings(article):
             timezone.localdate(moment - RELATED_BY_TOPIC_WINDOW),
             timezone.localdate(moment + RELATED_BY_TOPIC_WINDOW),
         )
-    _depends_on_span(day, ids["earlier"], loaded, RELATED_COUNT, section=article.section_id)
-    _depends_on_span(day, ids["later"], loaded, RELATED_COUNT, section=article.section_id)
-    _depends_on_span(day, ids["older_elsewhere"], loaded, enough)
+    _depends_on_span(day, earlier, loaded, RELATED_COUNT, section=article.section_id)
+    _depends_on_span(day, later, loaded, RELATED_COUNT, section=article.section_id)
+    _depends_on_span(day, older, loaded, enough)
     if any(pk in newer for pk in other_news) or len(older) < OTHER_NEWS_COUNT + len(related):
-        _depends_on_span(day, ids["newer_elsewhere"], loaded, enough)
-    previous_article, next_article = articles(earlier[:1]), articles(later[:1])
+        _depends_on_span(day, newer, loaded, enough)
     return {
         "related_articles": articles(related),
         "other_news": articles(other_news),
-        "previous_article": previous_article[0] if previous_article else None,
-        "next_article": next_article[0] if next_article else None,
+        "previous_article": first(earlier),
+        "next_article": first(later),
     }
 
 

@@ -5,9 +5,12 @@ import datetime
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from articles.models import Status
+from articles.views import surroundings
 
 from .factories import make_article, make_photo, make_section, uploaded_image
 from .pages import assert_in_order, main_column
@@ -188,11 +191,6 @@ def test_a_home_block_opens_on_its_newest_story_with_a_photo_and_never_repeats_t
 def test_what_surrounds_an_article_loads_only_the_articles_it_prints_and_the_ends_of_its_lists():
     """Of some twenty candidates (four before and after in its section, nine before and after elsewhere), the page
     loads the four related, the five other news and the last of each list (its date bounds the page's keys)."""
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    from articles.views import surroundings
-
     home, elsewhere = make_section(slug="dia-phuong"), make_section(slug="kinh-te")
     at = timezone.now() - datetime.timedelta(days=3)
     for minutes in range(-12, 13):

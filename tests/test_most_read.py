@@ -127,15 +127,12 @@ def test_the_block_lists_the_most_read_first_for_the_day_and_the_week(
     assert counting.most_read(24, a.section) == [a, b]
     # Both lists of a block: a ranking for each period, then their articles in one query.
     # The hours the database does not hold yet are read from the cache once for both periods, not once for each.
-    read_hours = []
     with (
         django_assert_num_queries(3),
-        mock.patch.object(
-            counting, "hour_counts", side_effect=lambda hour: read_hours.append(hour) or {a.pk: 25}
-        ),
+        mock.patch.object(counting, "hour_counts", wraps=counting.hour_counts) as reading,
     ):
         assert counting.read_lists([24, 24 * 7]) == [[a, b, other], [c, a, b, other]]
-    assert read_hours == [counting.hour_now()]
+    assert [call.args for call in reading.call_args_list] == [(counting.hour_now(),)]
     day = most_read_on(client, "/")
     assert day.index("Tin A") < day.index("Tin B") < day.index("Tin D")
     assert "Tin D" not in most_read_on(client, "/thoi-su/")
