@@ -123,6 +123,7 @@ _cache_timeout = env.int("CACHE_TIMEOUT_MS", default=100) / 1000
 if _cache_url:
     CACHES = {"default": env.cache_url_config(_cache_url)}
     if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+        CACHES["default"]["BACKEND"] = "pagecache.redis_cache.RedisCache"  # a client per pool, not per call
         CACHES["default"].setdefault("OPTIONS", {}).update(
             {"socket_timeout": _cache_timeout, "socket_connect_timeout": _cache_timeout}
         )

@@ -1,4 +1,6 @@
 import datetime
+import os
+import signal
 
 import pytest
 import time_machine
@@ -13,6 +15,7 @@ from articles.models import Article
 from articles.roles import ensure_roles
 
 from .factories import make_user
+from .redis_servers import RedisServer
 
 
 def pytest_collection_modifyitems(config, items):
@@ -203,3 +206,14 @@ def _put(data, key, bound_field):
         data[key] = [str(getattr(item, "pk", item)) for item in value]
     else:
         data[key] = str(getattr(value, "pk", value))
+
+
+@pytest.fixture
+def redis(tmp_path):
+    """A redis-server of the test's own, stopped at the end (woken first if the test froze it)."""
+    server = RedisServer(tmp_path)
+    server.start()
+    yield server
+    if server.process is not None:
+        os.kill(server.process.pid, signal.SIGCONT)
+        server.stop()

@@ -18,7 +18,7 @@ from pagecache.models import Invalidation
 from pagecache.store import Unavailable
 
 from .factories import make_article, make_section
-from .redis_servers import HungServer, RedisServer, free_port
+from .redis_servers import HungServer, free_port
 
 pytestmark = pytest.mark.django_db
 
@@ -35,16 +35,6 @@ def use_store(settings, url, **options):
         **options,
     }
     return pagecache.conf.store()
-
-
-@pytest.fixture
-def redis(tmp_path):
-    server = RedisServer(tmp_path)
-    server.start()
-    yield server
-    if server.process is not None:
-        os.kill(server.process.pid, signal.SIGCONT)
-        server.stop()
 
 
 @pytest.fixture

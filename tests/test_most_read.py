@@ -7,10 +7,10 @@ from unittest import mock
 import pytest
 import time_machine
 from django.core.cache import cache
-from django.core.cache.backends.redis import RedisCache
 from django.utils import timezone
 
 from articles import workflow
+from pagecache.redis_cache import RedisCache
 from readership import counting
 from readership.models import ArticleReadCount
 

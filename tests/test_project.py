@@ -91,7 +91,7 @@ def test_settings_come_from_the_environment():
     assert result.returncode == 0, result.stderr
     engine, name, cache, location, media = result.stdout.split()
     assert engine == "django.db.backends.postgresql" and name == "newsroom"
-    assert cache.endswith("RedisCache") and location == "redis://cache.internal:6379/1"
+    assert cache == "pagecache.redis_cache.RedisCache" and location == "redis://cache.internal:6379/1"
     assert media == "/srv/media"
 
 
