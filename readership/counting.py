@@ -21,16 +21,18 @@ import re
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Sum
+from django.db import transaction
+from django.db.models import F, Sum, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from articles.cachekeys import READ
 from articles.models import LISTING_SKIPS, Article
 from pagecache.context import expires_at
 from pagecache.fragments import fragment
-from sections.models import navigation
+from sections.models import Section, navigation
 
-from .models import ArticleReadCount
+from .models import ArticleReadCount, Ranking
 
 logger = logging.getLogger(__name__)
 
@@ -44,6 +46,9 @@ MAX_PER_HOUR = 20_000
 BLOCK_SECONDS = 5 * 60
 BLOCK_SIZE = 5
 PERIODS = {"day": 24, "week": 24 * 7}
+# A ranking keeps this many articles of each period: room for those readers can no longer see (withdrawn, or out of
+# the block's section) and for the counts of the hour being counted.
+RANKED = BLOCK_SIZE * 10
 # Crawlers, link previews, monitors and scripts: they announce themselves in the User-Agent.
 BOTS = re.compile(
     r"bot\b|bot/|crawl|spider|slurp|archiver|facebookexternalhit|embedly|preview|lighthouse|headless|"
@@ -114,6 +119,7 @@ def fold_if_due(hour=None):
         first = hour - KEEP_SECONDS // 3600 if folded is None else folded + 1
         for each in range(max(first, hour - KEEP_SECONDS // 3600), hour):
             fold(each)
+        rank(hour)
         cache.set("read:folded", hour - 1, KEEP_SECONDS)
     finally:
         cache.delete("read:folding")
@@ -133,6 +139,55 @@ def fold(hour):
     )
 
 
+def rank(hour):
+    """Sum each period's folded counts once for the blocks of `hour`: a ranking for the whole site and one for each
+    section, written together (a row per section, empty or not, so that a block knows its hour is ranked).
+
+    Each article's total is ranked within its section in the same query; the site's most read are among its
+    sections' most read, so they are the best of those."""
+    sections = {pk: {} for pk in Section.objects.values_list("pk", flat=True)}
+    site = {}
+    for hours in PERIODS.values():
+        ranked = (
+            _counted(hour, hours)
+            .values("article_id", "article__section_id")
+            .annotate(total=Sum("count"))
+            .annotate(
+                place=Window(
+                    RowNumber(),
+                    partition_by=F("article__section_id"),
+                    order_by=(F("total").desc(), F("article_id").desc()),
+                )
+            )
+            .filter(place__lte=RANKED)
+            .values_list("article__section_id", "article_id", "total")
+        )
+        found = {}
+        for section_id, pk, total in ranked:
+            found.setdefault(section_id, []).append((pk, total))
+            sections.setdefault(section_id, {})
+        for section_id, lists in sections.items():
+            lists[hours] = found.get(section_id, [])
+        site[hours] = sorted(
+            (pair for pairs in found.values() for pair in pairs), key=lambda pair: (-pair[1], -pair[0])
+        )[:RANKED]
+    if not any(site.values()):
+        return  # nothing read for a week: nothing to write, and the blocks' sums of nothing cost nothing
+    start = hour_start(hour)
+    with transaction.atomic():
+        Ranking.objects.filter(hour__lte=start).delete()
+        Ranking.objects.bulk_create(
+            [Ranking(hour=start, section_id=None, lists=site)]
+            + [Ranking(hour=start, section_id=pk, lists=lists) for pk, lists in sections.items()]
+        )
+    cache.set("read:ranked", hour, KEEP_SECONDS)
+
+
+def _counted(hour, hours):
+    """The folded counts of the last `hours` hours, this one included."""
+    return ArticleReadCount.objects.filter(hour__gte=hour_start(hour - hours + 1))
+
+
 def most_read(hours, section=None, limit=BLOCK_SIZE):
     """The articles read most in the last `hours` hours (this one included), most read first."""
     return read_lists([hours], section, limit)[0]
@@ -140,8 +195,9 @@ def most_read(hours, section=None, limit=BLOCK_SIZE):
 
 def read_lists(periods, section=None, limit=BLOCK_SIZE):
     """`most_read` for each of `periods` (in hours): each period ranked, then the articles of all in one query."""
-    hour, live = _live_counts(max(periods))
-    rankings = [_ranked(hour, hours, live, section, limit) for hours in periods]
+    hour, live, ranked = _live_counts(max(periods))
+    stored = _stored(hour, section) if ranked and limit <= BLOCK_SIZE else {}
+    rankings = [_ranked(hour, hours, live, section, limit, stored.get(hours)) for hours in periods]
     # A block prints titles and addresses: not the bodies (the week's list read 20 of them, 13 ms a page cold).
     articles = (
         Article.objects.published()
@@ -156,35 +212,50 @@ def read_lists(periods, section=None, limit=BLOCK_SIZE):
 
 
 def _live_counts(hours):
-    """(this hour, {hour: {article id: reads}}) for the hours among the last `hours` that the cache holds and the
-    database does not yet (this one, and any not folded yet): read once for all the periods of a block."""
+    """(this hour, {hour: {article id: reads}}, whether this hour is ranked) for the hours among the last `hours`
+    that the cache holds and the database does not yet (this one, and any not folded yet): read once for all the
+    periods of a block."""
     hour = hour_now()
     try:
         fold_if_due(hour)
-        folded = cache.get("read:folded")
-        first = max(hour - hours + 1, (folded or hour - 1) + 1)
-        return hour, {each: hour_counts(each) for each in range(first, hour + 1)}
+        state = cache.get_many(["read:folded", "read:ranked"])
+        first = max(hour - hours + 1, (state.get("read:folded") or hour - 1) + 1)
+        live = {each: hour_counts(each) for each in range(first, hour + 1)}
+        return hour, live, state.get("read:ranked") == hour
     except Exception:  # noqa: BLE001 - without the cache, what the database holds
         logger.warning("Most read: the cache did not answer; counts of this hour left out", exc_info=True)
-        return hour, {}
+        return hour, {}, False
 
 
-def _ranked(hour, hours, live_hours, section, limit):
-    """The ids of the articles read most in the last `hours` hours, with room for some readers may no longer see."""
+def _stored(hour, section):
+    """{hours: [(article id, reads)]} ranked for this hour and section by the fold (`rank`); empty if it is not
+    there (a database restored since, or a section made since)."""
+    lists = (
+        Ranking.objects.filter(hour=hour_start(hour), section=section).values_list("lists", flat=True).first()
+    )
+    return {int(hours): ranking for hours, ranking in (lists or {}).items()}
+
+
+def _ranked(hour, hours, live_hours, section, limit, stored=None):
+    """The ids of the articles read most in the last `hours` hours, with room for some readers may no longer see:
+    the folded counts as ranked for this hour (`stored`), or summed here when the hour is not ranked yet."""
     live = {}
     for each, counts in live_hours.items():
         if each > hour - hours:
             for pk, reads in counts.items():
                 live[pk] = live.get(pk, 0) + reads
-    rows = ArticleReadCount.objects.filter(hour__gte=hour_start(hour - hours + 1))
-    if section is not None:
-        rows = rows.filter(article__section=section)
-    totals = dict(
-        rows.values("article_id")
-        .annotate(total=Sum("count"))
-        .order_by("-total")
-        .values_list("article_id", "total")[: limit * 10]
-    )
+    if stored is not None:
+        totals = dict(stored)
+    else:
+        rows = _counted(hour, hours)
+        if section is not None:
+            rows = rows.filter(article__section=section)
+        totals = dict(
+            rows.values("article_id")
+            .annotate(total=Sum("count"))
+            .order_by("-total")
+            .values_list("article_id", "total")[: limit * 10]
+        )
     for pk, reads in live.items():
         totals[pk] = totals.get(pk, 0) + reads
     return sorted(totals, key=lambda pk: (-totals[pk], -pk))[: limit * 4]

@@ -23,3 +23,27 @@ class ArticleReadCount(models.Model):
 
     def __str__(self):
         return f"{self.article_id} @ {self.hour:%Y-%m-%d %H}: {self.count}"
+
+
+class Ranking(models.Model):
+    """The most read articles of each period, as the folded counts stood when `hour` began, for the whole site
+    (no section) or one section: summed once an hour by the fold, read by every most-read block of that hour.
+
+    `lists` is {hours: [[article id, reads], …]}, most read first, the period's counts up to the end of the previous
+    hour; a block adds the hour the cache is counting. The fold writes a row for every section (lists empty or not)
+    and marks the hour ranked in the cache; a block of an hour not marked sums the counts itself.
+    """
+
+    hour = models.DateTimeField(_("hour"))
+    section = models.ForeignKey(
+        "sections.Section", verbose_name=_("section"), on_delete=models.CASCADE, null=True, related_name="+"
+    )
+    lists = models.JSONField(_("rankings"))
+
+    class Meta:
+        verbose_name = _("most read ranking")
+        verbose_name_plural = _("most read rankings")
+        indexes = [models.Index(fields=["hour", "section"], name="readership_ranking_hour")]
+
+    def __str__(self):
+        return f"{self.section_id or 'site'} @ {self.hour:%Y-%m-%d %H}"

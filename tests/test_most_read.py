@@ -12,7 +12,7 @@ from django.utils import timezone
 from articles import workflow
 from pagecache.redis_cache import RedisCache
 from readership import counting
-from readership.models import ArticleReadCount
+from readership.models import ArticleReadCount, Ranking
 
 from .factories import make_article, make_section
 from .redis_servers import free_port
@@ -117,22 +117,30 @@ def test_the_block_lists_the_most_read_first_for_the_day_and_the_week(
             ArticleReadCount(article=other, hour=an_hour_ago, count=40),
         ]
     )
-    cache.set("read:folded", counting.hour_now() - 1)
-    for number in range(25):  # this hour, from the cache
+    for number in range(
+        25
+    ):  # this hour, from the cache; the first hit folds the hours that ended and ranks them
         hit(client, a, address=f"198.51.100.{number}")
+    ranked = Ranking.objects.filter(hour=counting.hour_start(counting.hour_now()))
+    assert sorted(ranked.values_list("section__slug", flat=True), key=str) == [None, "kinh-te", "thoi-su"]
     assert counting.most_read(24) == [a, b, other]
     assert counting.most_read(24 * 7) == [c, a, b, other]
     # A block prints titles and addresses: the bodies stay in the database.
     assert all("body" in article.get_deferred_fields() for article in counting.most_read(24 * 7))
     assert counting.most_read(24, a.section) == [a, b]
-    # Both lists of a block: a ranking for each period, then their articles in one query.
+    # Both lists of a block: the hour's ranking of both periods, then their articles, in one query each.
     # The hours the database does not hold yet are read from the cache once for both periods, not once for each.
     with (
-        django_assert_num_queries(3),
+        django_assert_num_queries(2),
         mock.patch.object(counting, "hour_counts", wraps=counting.hour_counts) as reading,
     ):
         assert counting.read_lists([24, 24 * 7]) == [[a, b, other], [c, a, b, other]]
     assert [call.args for call in reading.call_args_list] == [(counting.hour_now(),)]
+    # An hour not ranked yet (another process is folding it): the block sums the counts itself, to the same lists.
+    cache.delete("read:ranked")
+    with django_assert_num_queries(3):
+        assert counting.read_lists([24, 24 * 7]) == [[a, b, other], [c, a, b, other]]
+    assert counting.read_lists([24], a.section) == [[a, b]]
     day = most_read_on(client, "/")
     assert day.index("Tin A") < day.index("Tin B") < day.index("Tin D")
     assert "Tin D" not in most_read_on(client, "/thoi-su/")
@@ -148,9 +156,11 @@ def most_read_on(client, url):
 
 
 def test_the_block_is_kept_a_few_minutes(client, three, fragments):
-    ArticleReadCount.objects.create(article=three[0], hour=counting.hour_start(counting.hour_now()), count=3)
+    for number in range(3):
+        hit(client, three[0], address=f"198.51.100.{number}")
     assert "Tin A" in most_read_on(client, "/")
-    ArticleReadCount.objects.create(article=three[1], hour=counting.hour_start(counting.hour_now()), count=9)
+    for number in range(9):
+        hit(client, three[1], address=f"198.51.100.{number}")
     assert "Tin B" not in most_read_on(client, "/")
     later = timezone.now() + datetime.timedelta(seconds=counting.BLOCK_SECONDS + 1)
     with time_machine.travel(later):
@@ -167,3 +177,42 @@ def test_without_the_cache_counting_costs_nothing(client, three, monkeypatch):
     ArticleReadCount.objects.create(article=three[0], hour=counting.hour_start(counting.hour_now()), count=3)
     assert hit(client, three[0]).status_code == 204
     assert "Tin A" in most_read_on(client, "/")
+
+
+def test_each_hour_is_ranked_once_by_its_fold_for_the_site_and_each_section(client, three, monkeypatch):
+    monkeypatch.setattr(counting, "RANKED", 2)  # a ranking keeps the 2 most read of each section
+    economy = make_section(slug="kinh-te")
+    d, e = (make_article(section=economy, title=f"Tin {name}") for name in ("D", "E"))
+    hour = counting.hour_now()
+    reads = {three[0]: 5, three[1]: 9, three[2]: 1, d: 7, e: 8}
+    ArticleReadCount.objects.bulk_create(
+        ArticleReadCount(article=article, hour=counting.hour_start(hour - 2), count=count)
+        for article, count in reads.items()
+    )
+    ArticleReadCount.objects.create(article=three[2], hour=counting.hour_start(hour - 30), count=100)
+    counting.fold_if_due(hour)
+    (site,) = Ranking.objects.filter(hour=counting.hour_start(hour), section=None).values_list(
+        "lists", flat=True
+    )
+    # The site's two most read are the best of the sections' two most read; the week keeps the older reads.
+    assert site == {"24": [[three[1].pk, 9], [e.pk, 8]], "168": [[three[2].pk, 101], [three[1].pk, 9]]}
+    (news,) = Ranking.objects.filter(section=three[0].section).values_list("lists", flat=True)
+    assert news == {"24": [[three[1].pk, 9], [three[0].pk, 5]], "168": [[three[2].pk, 101], [three[1].pk, 9]]}
+    assert counting.most_read(24) == [three[1], e]
+    assert counting.most_read(24, economy) == [e, d]
+    # The next hour's fold ranks again, from the counts as they stand then, and drops the ended hour's rankings.
+    ArticleReadCount.objects.create(article=d, hour=counting.hour_start(hour), count=50)
+    with time_machine.travel(timezone.now() + datetime.timedelta(hours=1)):
+        counting.fold_if_due()
+        assert set(Ranking.objects.values_list("hour", flat=True)) == {counting.hour_start(hour + 1)}
+        assert counting.most_read(24) == [d, three[1]]
+        assert counting.most_read(24, economy) == [d, e]
+
+
+def test_a_site_nobody_read_this_week_ranks_nothing_and_writes_nothing(three):
+    ArticleReadCount.objects.create(
+        article=three[0], hour=counting.hour_start(counting.hour_now() - 24 * 7), count=9
+    )
+    counting.fold_if_due()
+    assert not Ranking.objects.exists() and cache.get("read:ranked") is None
+    assert counting.most_read(24 * 7) == []
