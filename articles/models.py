@@ -7,7 +7,6 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import connections, models, router, transaction
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.functional import cached_property
 from django.utils.safestring import mark_safe
@@ -16,6 +15,7 @@ from django.utils.translation import pgettext_lazy
 from taggit.managers import TaggableManager
 from taggit.models import TagBase, TaggedItemBase
 
+from newsroom import addresses
 from newsroom.text import single_line
 from newsroom.vietnamese import slugify
 from pagecache.fragments import fragment
@@ -76,7 +76,7 @@ class Byline(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("articles:author", kwargs={"slug": self.slug})
+        return addresses.reverse("articles:author", slug=self.slug)
 
 
 class Tag(TagBase):
@@ -98,7 +98,7 @@ class Tag(TagBase):
         return f"{slug}-{i}" if i is not None else slug
 
     def get_absolute_url(self):
-        return reverse("articles:tag", kwargs={"slug": self.slug})
+        return addresses.reverse("articles:tag", slug=self.slug)
 
 
 class TaggedArticle(TaggedItemBase):
@@ -490,11 +490,7 @@ class Article(models.Model):
 
     def get_absolute_url(self):
         """The address in the active language."""
-        day = self.published_on or timezone.localdate()
-        return reverse(
-            "articles:detail",
-            kwargs={"year": day.year, "month": day.month, "day": day.day, "slug": self.slug},
-        )
+        return article_address(self.published_on or timezone.localdate(), self.slug)
 
     def stored_url(self):
         """The address readers reach the article at as stored, in the active language, or None if they cannot
@@ -502,10 +498,7 @@ class Article(models.Model):
         address = getattr(self, "_public_address", None)
         if address is None or not self.is_published:
             return None
-        day, slug = address
-        return reverse(
-            "articles:detail", kwargs={"year": day.year, "month": day.month, "day": day.day, "slug": slug}
-        )
+        return article_address(*address)
 
     @classmethod
     def from_db(cls, db, field_names, values):
@@ -607,13 +600,15 @@ class Article(models.Model):
         return parts
 
 
+def article_address(day, slug):
+    """The address of the article published on `day` under `slug`, in the active language."""
+    return addresses.reverse("articles:detail", year=day.year, month=day.month, day=day.day, slug=slug)
+
+
 def article_path(day, slug):
     """The address of the article published on `day` under `slug`, in the default language (no prefix)."""
     with translation.override(settings.LANGUAGE_CODE):
-        return reverse(
-            "articles:detail",
-            kwargs={"year": day.year, "month": day.month, "day": day.day, "slug": slug},
-        )
+        return article_address(day, slug)
 
 
 def _unique_slug(model, base, exclude_pk=None, **scope):

@@ -1,9 +1,9 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from newsroom import addresses
 from newsroom.text import single_line
 from newsroom.vietnamese import slugify
 from pagecache.fragments import fragment
@@ -102,7 +102,7 @@ class Section(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("sections:detail", kwargs={"slug": self.slug})
+        return addresses.reverse("sections:detail", slug=self.slug)
 
 
 # The content key of the sections menu (articles/cachekeys.py lists them all).

@@ -1,16 +1,14 @@
 """How the newsroom prints times ("07:07 | 29/09/2017" in Vietnamese, the reader's language otherwise) and the
 addresses search engines and sharing services read."""
 
-import functools
-
 from django import template
 from django.conf import settings
-from django.urls import get_urlconf, translate_url
 from django.utils import dateformat, timezone
 from django.utils.http import urlencode
 from django.utils.translation import get_language, gettext, override
 
 from articles import people, search, seo
+from newsroom.addresses import translated
 from pagecache.middleware import page_query, policy_of
 
 register = template.Library()
@@ -127,17 +125,6 @@ def zone_name(local):
 def newsroom_zone():
     """The newsroom's zone as staff read it next to a time they type: "GMT+7"."""
     return zone_name(timezone.localtime(timezone.now(), timezone.get_default_timezone()))
-
-
-def translated(path, language):
-    """`translate_url(path, language)`, remembered: it resolves and reverses the address (a fifth of an uncached
-    page's time, twice per page), and its answer depends on nothing but the URL patterns."""
-    return _translated(get_urlconf() or settings.ROOT_URLCONF, get_language(), path, language)
-
-
-@functools.lru_cache(maxsize=4096)
-def _translated(_urlconf, _active, path, language):
-    return translate_url(path, language)
 
 
 @register.simple_tag(takes_context=True)
