@@ -27,6 +27,7 @@ invalidates what it must, and a change no reader can see (a draft, a review step
 
 import datetime
 
+from django.db.models import Value
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.utils import timezone
 
@@ -182,18 +183,24 @@ def upcoming():
 
 
 def _links(pks):
-    """{article id: (byline ids, tag ids)} in two queries."""
+    """{article id: (byline ids, tag ids)}, both kinds of link in one query."""
     found = {pk: ([], []) for pk in pks}
     if not pks:
         return found
-    for article_id, byline_id in ArticleByline.objects.filter(article_id__in=pks).values_list(
-        "article_id", "byline_id"
-    ):
-        found[article_id][0].append(byline_id)
-    for article_id, tag_id in TaggedArticle.objects.filter(content_object_id__in=pks).values_list(
-        "content_object_id", "tag_id"
-    ):
-        found[article_id][1].append(tag_id)
+    bylines = (
+        ArticleByline.objects.filter(article_id__in=pks)
+        .order_by()  # the models' own order is not allowed in a part of a UNION (SQLite)
+        .annotate(kind=Value(0))
+        .values_list("article_id", "byline_id", "kind")
+    )
+    tags = (
+        TaggedArticle.objects.filter(content_object_id__in=pks)
+        .order_by()
+        .annotate(kind=Value(1))
+        .values_list("content_object_id", "tag_id", "kind")
+    )
+    for article_id, linked_id, kind in bylines.union(tags, all=True):
+        found[article_id][kind].append(linked_id)
     return found
 
 

@@ -229,6 +229,22 @@ def test_scheduling_names_the_lists_it_will_join_and_the_schedule(paper, editor)
     assert f"a{draft.pk}" not in keys and cachekeys.ANY not in keys  # nothing readers can see changed yet
 
 
+def test_the_schedule_names_each_coming_article_s_lists_in_two_queries(paper, django_assert_num_queries):
+    later = timezone.now() + datetime.timedelta(hours=5)
+    coming = make_article(
+        section=paper["section"], bylines=[paper["writer"]], tags=["Hạ Long", "Du lịch"], published_at=later
+    )
+    alone = make_article(section=paper["section"], published_at=later + datetime.timedelta(hours=1))
+    with django_assert_num_queries(2):  # the coming articles, then their bylines and tags together
+        changes = cachekeys.upcoming()
+    tags = {tag.pk for tag in coming.tags.all()}
+    assert [when for when, _keys in changes] == [coming.published_at, alone.published_at]
+    assert {cachekeys.byline_list(paper["writer"].pk), f"a{coming.pk}"} | {
+        cachekeys.tag_list(pk) for pk in tags
+    } <= changes[0][1]
+    assert not {key for key in changes[1][1] if key.startswith(("bl", "tl"))}  # no byline, no topic
+
+
 def test_saves_no_reader_can_see_name_nothing(paper, editor, reporter):
     rows = Invalidation.objects.count()
     draft = make_article(section=paper["section"], status=Status.DRAFT, created_by=reporter, tags=["Nháp"])
