@@ -439,7 +439,8 @@ class ByDateForm(forms.Form):
 
 
 class SearchForm(forms.Form):
-    """`/search/?q=…&section=…&from=…&to=…&author=…`: the words and optional filters (days as `day_field` reads them)."""
+    """`/search/?q=…&section=…&from=…&to=…&author=…&sort=newest`: the words, optional filters (days as `day_field`
+    reads them) and the order (most relevant first unless asked)."""
 
     # `from` is a Python keyword: the fields carry longer names and answer to the short ones in the URL.
     URL_NAMES = {"date_from": "from", "date_to": "to"}
@@ -454,6 +455,12 @@ class SearchForm(forms.Form):
     section = section_choice()
     date_from = day_field(_("From"))
     date_to = day_field(_("To"))
+    sort = forms.ChoiceField(
+        label=_("Sort"),
+        choices=[("", _("Most relevant")), ("newest", _("Newest first"))],
+        required=False,
+        error_messages={"invalid_choice": _("Results are sorted by relevance or newest first.")},
+    )
     author = forms.ModelChoiceField(
         label=_("Author"),
         queryset=Byline.objects.only(
@@ -470,7 +477,8 @@ class SearchForm(forms.Form):
         # What the page prints back is what was searched: no control characters, no over-long paste.
         if data is not None:
             data = {
-                name: search.clean(data.get(name, "")) for name in ("q", "section", "from", "to", "author")
+                name: search.clean(data.get(name, ""))
+                for name in ("q", "section", "from", "to", "author", "sort")
             }
         super().__init__(data, **kwargs)
         cached_sections(self.fields["section"])

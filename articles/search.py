@@ -99,11 +99,11 @@ def parse(text):
 RANK_WINDOW = 1000
 
 
-def results(query, articles):
-    """The articles of `articles` having every term of `query`, best first.
+def results(query, articles, newest=False):
+    """The articles of `articles` having every term of `query`, best first, or newest first if asked.
 
-    Title hits first (every term in the title), then articles with the reader's words side by side in the order
-    typed ("da nang" is Đà Nẵng, not "đã nâng": Vietnamese writes a word a syllable), then, on PostgreSQL, by
+    Best: title hits first (every term in the title), then articles with the reader's words side by side in the
+    order typed ("da nang" is Đà Nẵng, not "đã nâng": Vietnamese writes a word a syllable), then, on PostgreSQL, by
     ts_rank; newest first among equals.
     """
     if not query:
@@ -114,6 +114,10 @@ def results(query, articles):
     # PostgreSQL found them twice: 2 s each at a million articles.
     ids = list(_newest(query, articles, postgresql).values_list("pk", flat=True)[:RANK_WINDOW])
     candidates = articles.filter(pk__in=ids)
+    if newest:  # the matches as found: nothing to rank
+        ordered = candidates.order_by("-published_at", "-pk")
+        ordered.match_count = len(ids)
+        return ordered
     ranks = {"title_hit": _hit(Q(*(Q(search_title__contains=_spaced(term)) for term in query.terms)))}
     if len(query.terms) > 1:
         ranks["phrase_hit"] = _hit(_having(query.as_phrase(), postgresql))

@@ -692,7 +692,7 @@ class SearchView(ArticleListView):
     """`/search/?q=…`: published articles having every word the reader typed, however it was accented."""
 
     template_name = "articles/search.html"
-    pagecache = Policy(parameters=("q", "section", "from", "to", "author", "page"))
+    pagecache = Policy(parameters=("q", "section", "from", "to", "author", "sort", "page"))
     card_shows_bylines = True  # results name their authors
 
     def get(self, request, *args, **kwargs):
@@ -709,7 +709,7 @@ class SearchView(ArticleListView):
         articles = (
             self.form.filter(Article.objects.published()).for_listing().with_bylines()
         )  # results name their authors
-        return search.results(self.query, articles)
+        return search.results(self.query, articles, newest=self.form.cleaned_data["sort"] == "newest")
 
     def listed(self, articles):
         articles = list(articles)
@@ -724,11 +724,20 @@ class SearchView(ArticleListView):
             query=self.query,
             searched=self.searched,
             # The form's own fields only: anything else in the address is not the search (and not in the cache key).
-            extra_query=urlencode(
-                {name: self.form.data[name] for name in self.form.fields if self.form.data.get(name)}
-            ),
+            extra_query=self.query_with(),
+            # The same search in the other order, from its first page.
+            sorted_by=self.form.data.get("sort", ""),
+            by_relevance=self.query_with(sort=""),
+            by_newest=self.query_with(sort="newest"),
         )
         return context
+
+    def query_with(self, **changed):
+        """The search's own fields as a query string (anything else in the address is not the search, nor in the
+        cache key), with `changed` values in place."""
+        names = [self.form.add_prefix(name) for name in self.form.fields]  # `from` and `to` in the address
+        values = {name: self.form.data.get(name, "") for name in names} | changed
+        return urlencode({name: value for name, value in values.items() if value})
 
 
 class CorrectionsView(ListView):

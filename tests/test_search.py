@@ -188,6 +188,56 @@ def test_a_very_common_word_ranks_only_the_newest_matches(monkeypatch):
 
 
 @pytest.mark.django_db
+def test_newest_first_on_request_keeps_the_matches_and_drops_the_ranking(client):
+    make_article(title="Vân Đồn đón tàu khách", published_at=hours_ago(72))  # a title hit, the oldest
+    make_article(
+        title="Tin trong ngày", body="<p>Tàu khách cập cảng Vân Đồn sáng nay.</p>", published_at=hours_ago(1)
+    )
+    make_article(title="Tin chiều", lead="Chiều nay ở Vân Đồn.", published_at=hours_ago(5))
+    make_article(title="Cẩm Phả", published_at=hours_ago(2))
+    relevant = found(client, "van don")
+    assert (
+        relevant[0] == "Vân Đồn đón tàu khách"
+    )  # the title hit first (then PostgreSQL weighs the lead higher)
+    assert sorted(relevant) == sorted(["Vân Đồn đón tàu khách", "Tin trong ngày", "Tin chiều"])
+    assert found(client, "van don", sort="newest") == ["Tin trong ngày", "Tin chiều", "Vân Đồn đón tàu khách"]
+    assert found(client, "VAN DÔN", sort="newest") == found(
+        client, "van don", sort="newest"
+    )  # accents optional
+
+
+@pytest.mark.django_db
+def test_the_results_say_their_order_and_link_the_other_keeping_the_search(client):
+    section = make_section(name="Văn hóa", slug="van-hoa")
+    for number in range(23):
+        make_article(title=f"Ba Chẽ số {number}", section=section, published_at=hours_ago(number + 1))
+    html = client.get(SEARCH_URL, {"q": "Ba Chẽ", "section": "van-hoa", "page": 2}).content.decode()
+    sort = html[html.index('class="search-sort"') :].split("</p>")[0]
+    assert '<strong aria-current="true">Phù hợp nhất</strong>' in sort
+    assert (
+        'href="/search/?q=Ba+Ch%E1%BA%BD&amp;section=van-hoa&amp;sort=newest"' in sort
+    )  # from its first page
+    assert 'name="sort"' not in html  # the default order needs no field
+    newest = client.get(SEARCH_URL, {"q": "Ba Chẽ", "section": "van-hoa", "sort": "newest"})
+    html = newest.content.decode()
+    assert '<strong aria-current="true">Mới nhất</strong>' in html
+    assert 'href="/search/?q=Ba+Ch%E1%BA%BD&amp;section=van-hoa"' in html  # back to the most relevant
+    assert '<input type="hidden" name="sort" value="newest"' in html  # a new search keeps the order
+    assert 'href="?q=Ba+Ch%E1%BA%BD&amp;section=van-hoa&amp;sort=newest&amp;page=2"' in html
+    english = client.get(f"/en{SEARCH_URL}", {"q": "Ba Chẽ", "sort": "newest"}).content.decode()
+    assert '<strong aria-current="true">Newest first</strong>' in english and ">Most relevant</a>" in english
+
+
+@pytest.mark.django_db
+def test_the_date_filters_stay_in_the_pages_links(client):
+    for number in range(23):
+        make_article(title=f"Ba Chẽ số {number}", published_at=hours_ago(number + 1))
+    today = timezone.localdate()
+    html = client.get(SEARCH_URL, {"q": "Ba Chẽ", "from": f"{today - datetime.timedelta(days=5):%d/%m/%Y}"})
+    assert "from=" in html.content.decode().split('class="pagination"')[1].split("</nav>")[0]
+
+
+@pytest.mark.django_db
 def test_quoted_phrase_matches_words_side_by_side_and_all_words_match_anywhere():
     make_article(title="Quảng Ninh đón khách", published_at=hours_ago(5))
     make_article(title="Ninh Bình và Quảng Trị", published_at=hours_ago(1))
@@ -306,6 +356,7 @@ def test_date_filter_uses_the_newsroom_day():
         ({"from": "2017-02-30"}, "Hãy nhập một ngày có thật"),
         ({"to": "hôm qua"}, "Hãy nhập một ngày có thật"),
         ({"from": "2024-05-02", "to": "2024-05-01"}, "Ngày bắt đầu đứng sau ngày kết thúc."),
+        ({"sort": "oldest"}, "Kết quả được xếp theo mức phù hợp hoặc mới nhất trước."),
     ],
 )
 def test_bad_filters_answer_the_form_with_an_error(client, filters, message):
