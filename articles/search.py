@@ -15,6 +15,7 @@ The document is stored on the article row and recomputed by `reindex()` whenever
 children (photos, pull-quotes, bylines, tags) is saved or deleted. Publishing needs no reindex: every search starts
 from `Article.objects.published()`. docs/search.md tells the whole story."""
 
+import collections.abc
 import contextlib
 import contextvars
 import dataclasses
@@ -112,12 +113,13 @@ def results(query, articles, newest=False):
     # The newest matches are found once, here: a page and its count both read them, and finding them is what
     # costs (a common word is in half the archive, and each match's document is checked). Read as a subquery,
     # PostgreSQL found them twice: 2 s each at a million articles.
-    ids = list(_newest(query, articles, postgresql).values_list("pk", flat=True)[:RANK_WINDOW])
-    candidates = articles.filter(pk__in=ids)
+    found = _newest(query, articles, postgresql).values_list("pk", "published_at")[:RANK_WINDOW]
     if newest:  # the matches as found: nothing to rank
-        ordered = candidates.order_by("-published_at", "-pk")
-        ordered.match_count = len(ids)
-        return ordered
+        return Newest(
+            [pk for pk, _at in sorted(found, key=lambda row: (row[1], row[0]), reverse=True)], articles
+        )
+    ids = [pk for pk, _at in found]
+    candidates = articles.filter(pk__in=ids)
     ranks = {"title_hit": _hit(Q(*(Q(search_title__contains=_spaced(term)) for term in query.terms)))}
     if len(query.terms) > 1:
         ranks["phrase_hit"] = _hit(_having(query.as_phrase(), postgresql))
@@ -126,6 +128,25 @@ def results(query, articles, newest=False):
     ranked = candidates.alias(**ranks).order_by(*(f"-{name}" for name in ranks), "-published_at", "-pk")
     ranked.match_count = len(ids)  # what a paginator would count again (views.CappedPaginator reads it)
     return ranked
+
+
+class Newest(collections.abc.Sequence):
+    """Matches newest first (`?sort=newest`), as a paginator reads them: counted from their ids, and each page
+    loads only its own articles (not a query over all the matches' ids for twenty of them)."""
+
+    def __init__(self, ids, articles):
+        self.ids = ids
+        self.articles = articles
+        self.match_count = len(ids)  # what views.CappedPaginator reads
+
+    def __len__(self):
+        return len(self.ids)
+
+    def __getitem__(self, index):
+        wanted = self.ids[index] if isinstance(index, slice) else [self.ids[index]]
+        loaded = self.articles.in_bulk(wanted)
+        page = [loaded[pk] for pk in wanted if pk in loaded]
+        return page if isinstance(index, slice) else page[0]
 
 
 def _newest(query, articles, postgresql):

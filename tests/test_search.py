@@ -201,9 +201,12 @@ def test_newest_first_on_request_keeps_the_matches_and_drops_the_ranking(client)
     )  # the title hit first (then PostgreSQL weighs the lead higher)
     assert sorted(relevant) == sorted(["Vân Đồn đón tàu khách", "Tin trong ngày", "Tin chiều"])
     assert found(client, "van don", sort="newest") == ["Tin trong ngày", "Tin chiều", "Vân Đồn đón tàu khách"]
-    assert found(client, "VAN DÔN", sort="newest") == found(
-        client, "van don", sort="newest"
-    )  # accents optional
+    # Accents optional.
+    assert found(client, "VAN DÔN", sort="newest") == found(client, "van don", sort="newest")
+    # Counted from the matches' ids; a page loads its own articles only.
+    newest = search.results(search.parse("van don"), Article.objects.published(), newest=True)
+    assert len(newest) == newest.match_count == 3
+    assert [article.title for article in newest[1:3]] == ["Tin chiều", "Vân Đồn đón tàu khách"]
 
 
 @pytest.mark.django_db
@@ -224,6 +227,11 @@ def test_the_results_say_their_order_and_link_the_other_keeping_the_search(clien
     assert 'href="/search/?q=Ba+Ch%E1%BA%BD&amp;section=van-hoa"' in html  # back to the most relevant
     assert '<input type="hidden" name="sort" value="newest"' in html  # a new search keeps the order
     assert 'href="?q=Ba+Ch%E1%BA%BD&amp;section=van-hoa&amp;sort=newest&amp;page=2"' in html
+    second = client.get(SEARCH_URL, {"q": "Ba Chẽ", "section": "van-hoa", "sort": "newest", "page": 2})
+    assert [article.title for article in second.context["articles"]] == [
+        f"Ba Chẽ số {n}" for n in (20, 21, 22)
+    ]
+    assert client.get(SEARCH_URL, {"q": "Ba Chẽ", "sort": "newest", "page": 3}).status_code == 404
     english = client.get(f"/en{SEARCH_URL}", {"q": "Ba Chẽ", "sort": "newest"}).content.decode()
     assert '<strong aria-current="true">Newest first</strong>' in english and ">Most relevant</a>" in english
 
@@ -691,6 +699,9 @@ def test_results_page_query_count_does_not_grow_with_results(
     assert response.content.decode().count('class="card-thumb"') == 20
     with django_assert_num_queries(6):  # the same, with the section and the author looked up once each
         response = client.get(SEARCH_URL, {"q": "hai ha", "section": "hai-ha", "author": "tac-gia"})
+    assert len(response.context["articles"]) == 20
+    with django_assert_num_queries(4):  # newest first: the matches, then the page's own articles
+        response = client.get(SEARCH_URL, {"q": "hai ha", "sort": "newest"})
     assert len(response.context["articles"]) == 20
 
 
