@@ -726,7 +726,7 @@ class SearchView(ArticleListView):
             # The form's own fields only: anything else in the address is not the search (and not in the cache key).
             extra_query=self.query_with(),
             # The same search in the other order, from its first page.
-            sorted_by=self.form.data.get("sort", ""),
+            sorted_by=self.form.cleaned_data["sort"] if self.form.is_valid() else "",
             by_relevance=self.query_with(sort=""),
             by_newest=self.query_with(sort="newest"),
         )

@@ -141,7 +141,7 @@ def fold(hour):
 
 def rank(hour):
     """Sum each period's folded counts once for the blocks of `hour`: a ranking for the whole site and one for each
-    section, written together (a row per section, empty or not, so that a block knows its hour is ranked).
+    section (lists empty or not), written together, then the hour marked ranked in the cache for the blocks.
 
     Each article's total is ranked within its section in the same query; the site's most read are among its
     sections' most read, so they are the best of those."""

@@ -374,6 +374,7 @@ def test_bad_filters_answer_the_form_with_an_error(client, filters, message):
     html = response.content.decode()
     assert message in html
     assert response.context["cards"] == []
+    assert 'type="hidden" name="sort"' not in html  # the next search is not stuck with a bad order
 
 
 # Only what readers may see.
