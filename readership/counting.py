@@ -108,19 +108,23 @@ def hour_counts(hour):
 
 
 def fold_if_due(hour=None):
-    """Fold the hours that ended since the last fold into the database, once, whoever asks first."""
+    """Fold the hours that ended since the last fold into the database, once, whoever asks first, and rank the new
+    hour. Returns (the last hour folded, the last hour ranked) as they stand after, None for either not known."""
     hour = hour_now() if hour is None else hour
-    folded = cache.get("read:folded")
+    state = cache.get_many(["read:folded", "read:ranked"])
+    folded, ranked = state.get("read:folded"), state.get("read:ranked")
     if folded is not None and folded >= hour - 1:
-        return
+        return folded, ranked
     if not cache.add("read:folding", 1, 60):
-        return  # another process is at it
+        return folded, ranked  # another process is at it
     try:
         first = hour - KEEP_SECONDS // 3600 if folded is None else folded + 1
         for each in range(max(first, hour - KEEP_SECONDS // 3600), hour):
             fold(each)
-        rank(hour)
+        if rank(hour):
+            ranked = hour
         cache.set("read:folded", hour - 1, KEEP_SECONDS)
+        return hour - 1, ranked
     finally:
         cache.delete("read:folding")
 
@@ -142,6 +146,7 @@ def fold(hour):
 def rank(hour):
     """Sum each period's folded counts once for the blocks of `hour`: a ranking for the whole site and one for each
     section (lists empty or not), written together, then the hour marked ranked in the cache for the blocks.
+    True if it wrote them (not when nothing was read for a week).
 
     Each article's total is ranked within its section in the same query; the site's most read are among its
     sections' most read, so they are the best of those."""
@@ -172,7 +177,9 @@ def rank(hour):
             (pair for pairs in found.values() for pair in pairs), key=lambda pair: (-pair[1], -pair[0])
         )[:RANKED]
     if not any(site.values()):
-        return  # nothing read for a week: nothing to write, and the blocks' sums of nothing cost nothing
+        return (
+            False  # nothing read for a week: nothing to write, and the blocks' sums of nothing cost nothing
+        )
     start = hour_start(hour)
     with transaction.atomic():
         Ranking.objects.filter(hour__lte=start).delete()
@@ -181,6 +188,7 @@ def rank(hour):
             + [Ranking(hour=start, section_id=pk, lists=lists) for pk, lists in sections.items()]
         )
     cache.set("read:ranked", hour, KEEP_SECONDS)
+    return True
 
 
 def _counted(hour, hours):
@@ -217,11 +225,10 @@ def _live_counts(hours):
     periods of a block."""
     hour = hour_now()
     try:
-        fold_if_due(hour)
-        state = cache.get_many(["read:folded", "read:ranked"])
-        first = max(hour - hours + 1, (state.get("read:folded") or hour - 1) + 1)
+        folded, ranked = fold_if_due(hour)
+        first = max(hour - hours + 1, (folded or hour - 1) + 1)
         live = {each: hour_counts(each) for each in range(first, hour + 1)}
-        return hour, live, state.get("read:ranked") == hour
+        return hour, live, ranked == hour
     except Exception:  # noqa: BLE001 - without the cache, what the database holds
         logger.warning("Most read: the cache did not answer; counts of this hour left out", exc_info=True)
         return hour, {}, False

@@ -130,12 +130,16 @@ def test_the_block_lists_the_most_read_first_for_the_day_and_the_week(
     assert counting.most_read(24, a.section) == [a, b]
     # Both lists of a block: the hour's ranking of both periods, then their articles, in one query each.
     # The hours the database does not hold yet are read from the cache once for both periods, not once for each.
+    # Whether the hours are folded and ranked is read once, in the same round trip.
     with (
         django_assert_num_queries(2),
         mock.patch.object(counting, "hour_counts", wraps=counting.hour_counts) as reading,
+        mock.patch.object(counting, "cache", mock.Mock(wraps=cache)) as cached,
     ):
         assert counting.read_lists([24, 24 * 7]) == [[a, b, other], [c, a, b, other]]
     assert [call.args for call in reading.call_args_list] == [(counting.hour_now(),)]
+    state_reads = [call for call in cached.mock_calls if "read:folded" in str(call.args)]
+    assert [call.args for call in state_reads] == [(["read:folded", "read:ranked"],)]
     # An hour not ranked yet (another process is folding it): the block sums the counts itself, to the same lists.
     cache.delete("read:ranked")
     with django_assert_num_queries(3):
