@@ -444,6 +444,8 @@ class SearchForm(forms.Form):
 
     # `from` is a Python keyword: the fields carry longer names and answer to the short ones in the URL.
     URL_NAMES = {"date_from": "from", "date_to": "to"}
+    # What the address says of a search, and nothing else: the page cache's key, the pages' links.
+    PARAMETERS = ("q", "section", "from", "to", "sort", "author")
 
     q = forms.CharField(
         label=_("Search"),
@@ -476,10 +478,7 @@ class SearchForm(forms.Form):
     def __init__(self, data=None, **kwargs):
         # What the page prints back is what was searched: no control characters, no over-long paste.
         if data is not None:
-            data = {
-                name: search.clean(data.get(name, ""))
-                for name in ("q", "section", "from", "to", "author", "sort")
-            }
+            data = {name: search.clean(data.get(name, "")) for name in self.PARAMETERS}
         super().__init__(data, **kwargs)
         cached_sections(self.fields["section"])
         cached_options(

@@ -15,7 +15,6 @@ The document is stored on the article row and recomputed by `reindex()` whenever
 children (photos, pull-quotes, bylines, tags) is saved or deleted. Publishing needs no reindex: every search starts
 from `Article.objects.published()`. docs/search.md tells the whole story."""
 
-import collections.abc
 import contextlib
 import contextvars
 import dataclasses
@@ -130,9 +129,9 @@ def results(query, articles, newest=False):
     return ranked
 
 
-class Newest(collections.abc.Sequence):
-    """Matches newest first (`?sort=newest`), as a paginator reads them: counted from their ids, and each page
-    loads only its own articles (not a query over all the matches' ids for twenty of them)."""
+class Newest:
+    """Matches newest first (`?sort=newest`), as a paginator reads them: counted from their ids, and a page (a
+    slice) loads only its own articles, not a query over all the matches' ids for twenty of them."""
 
     def __init__(self, ids, articles):
         self.ids = ids
@@ -142,11 +141,10 @@ class Newest(collections.abc.Sequence):
     def __len__(self):
         return len(self.ids)
 
-    def __getitem__(self, index):
-        wanted = self.ids[index] if isinstance(index, slice) else [self.ids[index]]
+    def __getitem__(self, page: slice):
+        wanted = self.ids[page]
         loaded = self.articles.in_bulk(wanted)
-        page = [loaded[pk] for pk in wanted if pk in loaded]
-        return page if isinstance(index, slice) else page[0]
+        return [loaded[pk] for pk in wanted if pk in loaded]
 
 
 def _newest(query, articles, postgresql):

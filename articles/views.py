@@ -692,7 +692,7 @@ class SearchView(ArticleListView):
     """`/search/?q=…`: published articles having every word the reader typed, however it was accented."""
 
     template_name = "articles/search.html"
-    pagecache = Policy(parameters=("q", "section", "from", "to", "author", "sort", "page"))
+    pagecache = Policy(parameters=(*SearchForm.PARAMETERS, "page"))
     card_shows_bylines = True  # results name their authors
 
     def get(self, request, *args, **kwargs):
@@ -733,10 +733,8 @@ class SearchView(ArticleListView):
         return context
 
     def query_with(self, **changed):
-        """The search's own fields as a query string (anything else in the address is not the search, nor in the
-        cache key), with `changed` values in place."""
-        names = [self.form.add_prefix(name) for name in self.form.fields]  # `from` and `to` in the address
-        values = {name: self.form.data.get(name, "") for name in names} | changed
+        """The search as a query string, with `changed` values in place."""
+        values = {name: self.form.data.get(name, "") for name in SearchForm.PARAMETERS} | changed
         return urlencode({name: value for name, value in values.items() if value})
 
 
