@@ -113,7 +113,8 @@ def results(query, articles, newest=False):
     # costs (a common word is in half the archive, and each match's document is checked). Read as a subquery,
     # PostgreSQL found them twice: 2 s each at a million articles.
     found = _newest(query, articles, postgresql).values_list("pk", "published_at")[:RANK_WINDOW]
-    if newest:  # the matches as found: nothing to rank
+    if newest:
+        # The matches as found, nothing to rank; ties in time by id, which the RUM scan leaves unordered.
         return Newest(
             [pk for pk, _at in sorted(found, key=lambda row: (row[1], row[0]), reverse=True)], articles
         )
