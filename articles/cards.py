@@ -23,6 +23,12 @@ def render(articles, *, show_section, show_bylines=False):
 def for_ids(ids, load, *, show_section, show_bylines=False):
     """The cards of the articles `ids`, in order: kept ones as they are; the others rendered from `load(missing
     ids)`, {id: article} in one query (an article gone meanwhile is left out)."""
+    found = by_id(ids, load, show_section=show_section, show_bylines=show_bylines)
+    return [found[pk] for pk in ids if pk in found]
+
+
+def by_id(ids, load, *, show_section, show_bylines=False):
+    """{id: card} of the articles `ids` (as for_ids), for a page that puts something of its own into each card."""
     found = {pk: kept(name(pk, show_section, show_bylines)) for pk in ids}
     missing = [pk for pk, card in found.items() if card is None]
     if missing:
@@ -32,7 +38,7 @@ def for_ids(ids, load, *, show_section, show_bylines=False):
             [loaded[pk] for pk in present], show_section=show_section, show_bylines=show_bylines
         )
         found.update(zip(present, rendered, strict=True))
-    return [found[pk] for pk in ids if found[pk] is not None]
+    return {pk: card for pk, card in found.items() if card is not None}
 
 
 def name(pk, show_section, show_bylines):

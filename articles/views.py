@@ -291,17 +291,22 @@ class KeptCards:
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        rows = context["page_obj"].object_list
-        options = {"show_section": self.card_shows_section, "show_bylines": self.card_shows_bylines}
-        if self.kept_listing():
-            context["cards"] = cards.for_ids(list(rows), self.loaded, **options)
-        else:
-            context["cards"] = cards.render(self.listed(rows), **options)
+        context["cards"] = self.page_cards(list(context["page_obj"].object_list))
         return context
+
+    def card_options(self):
+        return {"show_section": self.card_shows_section, "show_bylines": self.card_shows_bylines}
+
+    def page_cards(self, rows):
+        """The cards of a page's rows: ids of a kept list, else articles."""
+        if self.kept_listing():
+            return cards.for_ids(rows, self.loaded, **self.card_options())
+        return cards.render(self.listed(rows), **self.card_options())
 
     def loaded(self, ids):
         """{id: article} of those of `ids` readers may see, loaded for their cards."""
-        return Article.objects.published().for_listing().in_bulk(ids)
+        articles = Article.objects.published().for_listing()
+        return (articles.with_bylines() if self.card_shows_bylines else articles).in_bulk(ids)
 
     def listed(self, articles):
         """The articles of a page as their cards are rendered from them."""
@@ -706,10 +711,20 @@ class SearchView(ArticleListView):
         depends_on(cachekeys.ALL, cachekeys.ANY)
         if not self.query:
             return Article.objects.none()
-        articles = (
-            self.form.filter(Article.objects.published()).for_listing().with_bylines()
-        )  # results name their authors
+        articles = self.form.filter(Article.objects.published())
+        if keeping():
+            # A result is the listings' kept card with the reader's words marked in its title and lead: a page
+            # reads only those two, and loads whole articles only for the cards not kept (page_cards).
+            articles = articles.only("title", "lead")
+        else:
+            articles = articles.for_listing().with_bylines()  # results name their authors
         return search.results(self.query, articles, newest=self.form.cleaned_data["sort"] == "newest")
+
+    def page_cards(self, rows):
+        if not keeping():
+            return super().page_cards(rows)  # rendered from the articles, marked as they are (listed)
+        kept = cards.by_id([article.pk for article in rows], self.loaded, **self.card_options())
+        return [search.mark_card(kept[found.pk], found, self.query) for found in rows if found.pk in kept]
 
     def listed(self, articles):
         articles = list(articles)

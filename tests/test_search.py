@@ -685,23 +685,29 @@ def test_results_page_query_count_does_not_grow_with_results(
     client.get(
         SEARCH_URL, {"q": "hai ha"}
     )  # a first visit fills the template, content-type and fragment caches
-    # count, page of articles + sections, bylines, lead photos (the header's navigation, the update stamp and the
-    # form's lists of sections and authors are cached fragments): the same for one result or twenty.
-    with django_assert_num_queries(4):
+    # The matches, then the page's titles and leads, marked in the kept cards (the header's navigation, the update
+    # stamp, the form's lists of sections and authors and every card are kept fragments): the same for one result
+    # or twenty.
+    with django_assert_num_queries(2):
         assert len(client.get(SEARCH_URL, {"q": "hai ha"}).context["articles"]) == 1
     with committed():
         _articles_with(24, 3, section, writer)
     client.get(
         SEARCH_URL, {"q": "hai ha"}
     )  # the new articles changed the site: its fragments are rebuilt once
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(2):
         response = client.get(SEARCH_URL, {"q": "hai ha"})
     assert len(response.context["articles"]) == 20
-    assert response.content.decode().count('class="card-thumb"') == 20
-    with django_assert_num_queries(6):  # the same, with the section and the author looked up once each
+    html = response.content.decode()
+    assert html.count('class="card-thumb"') == 20
+    # Each kept card names its authors and has the reader's words marked in its title.
+    assert html.count('<h2 class="card-title"><a href="') == 20
+    assert len(re.findall(r'<h2 class="card-title"><a href="[^"]*"><mark>Hải Hà</mark> \d+</a>', html)) == 20
+    assert html.count(f"</time> · {writer.name}") == 20
+    with django_assert_num_queries(4):  # the same, with the section and the author looked up once each
         response = client.get(SEARCH_URL, {"q": "hai ha", "section": "hai-ha", "author": "tac-gia"})
     assert len(response.context["articles"]) == 20
-    with django_assert_num_queries(4):  # newest first: the matches, then the page's own articles
+    with django_assert_num_queries(2):  # newest first: the matches, then the page's titles and leads
         response = client.get(SEARCH_URL, {"q": "hai ha", "sort": "newest"})
     assert len(response.context["articles"]) == 20
 
