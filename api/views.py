@@ -284,7 +284,7 @@ def articles(
         # What matches depends on every published text (as for the search page). The site's own search finds
         # them; a client paging through them wants them in the order of this list, newest first.
         keys |= {cachekeys.ALL, cachekeys.ANY}
-        found = search.results(search.parse(search.clean(q)), found)
+        found = search.results(search.parse(search.clean(q)), found).as_queryset()
     depends_on(*(keys or {cachekeys.ALL}))
     found = found.for_listing().with_bylines().with_tags().order_by("-published_at", "-pk")
     items, next_url, next_cursor = page(

@@ -140,6 +140,49 @@ def assert_gin_path(top):
     assert any(node["Node Type"] == "Sort" for node in nodes(top))
 
 
+def ranked_plan(query, articles):
+    """The executed plan of the one query that finds and ranks `query`'s matches (search._ranked), with each node's
+    output columns."""
+    statements = []
+
+    def keep(execute, sql, params, many, context):
+        statements.append((sql, params))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(keep):
+        found = search.results(search.parse(query), articles)
+    [(sql, params)] = statements
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (ANALYZE, VERBOSE, FORMAT JSON) {sql}", params)
+        value = cursor.fetchone()[0]
+    return found, (json.loads(value) if isinstance(value, str) else value)[0]["Plan"]
+
+
+@pytest.mark.parametrize("with_rum", [True, False], ids=["rum-if-installed", "gin"])
+def test_a_common_word_is_ranked_over_the_newest_matches_only_in_one_query(archive, with_rum, rum_flag):
+    """ts_rank reads each document it ranks: it runs over the window the scan returns, not over every match (the
+    bitmap path would compute it for all of them before the sort), and the rows are read once, not again by id."""
+    connection.search_rum = connection.search_rum and with_rum
+    found, top = ranked_plan("du lich", archive)
+    assert found.match_count == search.RANK_WINDOW
+    assert found.ids == list(
+        archive.filter(pk__in=found.ids)
+        .alias(
+            title_hit=search._hit(search.Q(search_title__contains=" du lich ")),
+            rank=search.SearchRank(search.F("search_vector"), search._tsquery(search.parse("du lich"))),
+        )
+        .order_by("-title_hit", "-rank", "-published_at", "-pk")
+        .values_list("pk", flat=True)
+    )
+    assert top["Node Type"] == "Sort" and "ts_rank" in " ".join(top["Sort Key"])
+    [window] = [node for node in top["Plans"] if node["Parent Relationship"] == "Outer"]  # not the tsqueries
+    assert (window["Node Type"], window["Actual Rows"]) == ("Subquery Scan", search.RANK_WINDOW)
+    below = list(nodes(window["Plans"][0]))
+    assert below[0]["Node Type"] == "Limit"
+    assert not any("ts_rank" in " ".join(node.get("Output", [])) for node in below)
+    assert sum(node["Node Type"] in ("Index Scan", "Bitmap Heap Scan", "Seq Scan") for node in below) == 1
+
+
 def rewritten(old, new):
     """A connection wrapper that rewrites part of every statement: a database as it would answer elsewhere."""
 
