@@ -133,8 +133,9 @@ def test_article_page_query_count_does_not_grow_with_its_parts(client, django_as
         # a cold render: is it published (the id); article+section, bylines, photos, pull-quotes, embeds, tags; the ids of
         # related, other news and previous/next in one UNION, those articles with their sections, their
         # thumbnails; the next scheduled publication (how long fragments may be kept); the navigation; the update
-        # stamp (newest publication, newest correction); the "most read" block's two periods (readership)
-        with django_assert_num_queries(16):
+        # stamp (newest publication and newest correction, one query); the "most read" block's two periods
+        # (readership)
+        with django_assert_num_queries(15):
             assert client.get(article.get_absolute_url()).status_code == 200
         # every later render: none; whether it is published (kept under its day's key), the article with its
         # parts, what surrounds it and the chrome are cached fragments, renewed by any edit

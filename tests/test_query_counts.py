@@ -42,7 +42,7 @@ PAGES = {
     "day": ("/{day:%Y/%m/%d}/", 0 + CHROME + LATEST),
     # nothing: whether it is published (its id, kept under its day's key), the article with its section, bylines,
     # photos, pull-quotes and tags, and what surrounds it (related articles, other news, previous/next) are
-    # fragments like the chrome; cold, they cost 16: COLD below and tests/test_article_page.py
+    # fragments like the chrome; cold, they cost 15: COLD below and tests/test_article_page.py
     "article": ("{article}", 0 + CHROME),
     # the items with sections; their bylines; their lead photos; their tags; their embeds (linked after the lead)
     "rss": ("/feeds/latest/", 5),
@@ -89,19 +89,19 @@ def newsroom(count):
 
 
 # Cold: nothing kept between renders (FRAGMENTS=false, as in the moment after an edit): each page's queries, the
-# chrome's included. Lower is better; a higher number here is a page that got more expensive to build.
+# chrome's included (its update stamp reads the newest publication and correction in one query). Lower is better; a higher number here is a page that got more expensive to build.
 COLD = {
-    "home": 10,
+    "home": 9,
     # the section; the count; the page of articles with their sections; their thumbnails; the rest is the chrome
     # and the section's "Most read" block, as on the other pages
-    "section": 11,
-    "author": 9,
-    "tag": 9,
-    "year": 7,
-    "month": 7,
-    "day": 10,
-    "article": 16,
-    "corrections": 7,
+    "section": 10,
+    "author": 8,
+    "tag": 8,
+    "year": 6,
+    "month": 6,
+    "day": 9,
+    "article": 15,
+    "corrections": 6,
 }
 
 

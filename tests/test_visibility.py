@@ -9,7 +9,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from articles.models import Article, Status
+from articles.models import Article, Status, _newest_publication_or_correction
 
 from .factories import make_article, make_byline, make_photo, make_section, uploaded_image
 
@@ -200,3 +200,23 @@ def test_the_api_lets_no_hidden_article_through(client, hidden_everywhere):
         assert response.status_code == 404 and response.json() == {
             "detail": "No published article with this id."
         }
+
+
+def test_the_update_stamp_is_the_newest_publication_or_correction_readers_can_see():
+    """What the header's "Cập nhật" stamp reads, both times in one query."""
+    stamp = _newest_publication_or_correction
+    now = timezone.now()
+    assert stamp() is None  # nothing published yet
+    older = make_article(published_at=now - datetime.timedelta(hours=5))
+    newer = make_article(published_at=now - datetime.timedelta(hours=2))
+    make_article(published_at=now + datetime.timedelta(hours=1))  # scheduled: not yet
+    make_article(status=Status.DRAFT)
+    assert stamp() == newer.published_at
+    # A correction later than every publication is the stamp; an earlier one is not.
+    Article.objects.filter(pk=older.pk).update(corrected_at=now - datetime.timedelta(hours=3))
+    assert stamp() == newer.published_at
+    Article.objects.filter(pk=older.pk).update(corrected_at=now - datetime.timedelta(minutes=30))
+    assert stamp() == now - datetime.timedelta(minutes=30)
+    # The correction of an article readers can no longer see does not count.
+    Article.objects.filter(pk=older.pk).update(status=Status.UNPUBLISHED)
+    assert stamp() == newer.published_at
