@@ -18,7 +18,9 @@ from `Article.objects.published()`. docs/search.md tells the whole story."""
 import contextlib
 import contextvars
 import dataclasses
+import datetime
 import functools
+import json
 import re
 import unicodedata
 
@@ -26,7 +28,7 @@ from django.apps import apps
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
 from django.db import DatabaseError, connections, transaction
 from django.db.backends.signals import connection_created
-from django.db.models import Case, F, FloatField, Func, Q, TextField, Value, When
+from django.db.models import Case, F, FloatField, Func, Min, Q, TextField, Value, When
 from django.db.models.expressions import RawSQL
 from django.db.models.signals import post_delete, post_migrate, post_save, pre_save
 from django.dispatch import receiver
@@ -112,14 +114,91 @@ def results(query, articles, newest=False):
     # The newest matches are found once, here: a page and its count both read them, and finding them is what
     # costs (a common word is in half the archive, and each match's document is checked). Read as a subquery,
     # PostgreSQL found them twice: 2 s each at a million articles.
-    window = _newest(query, articles, postgresql)[:RANK_WINDOW]
-    if newest:
-        # The matches as found, nothing to rank; ties in time by id, which the RUM scan leaves unordered.
-        found = window.values_list("pk", "published_at")
-        return Found(
-            [pk for pk, _at in sorted(found, key=lambda row: (row[1], row[0]), reverse=True)], articles
-        )
-    return Found(_ranked(query, window, postgresql), articles)
+    now = timezone.now()
+    span, archive = _first_span(query, articles, postgresql)
+    while True:
+        within = articles if span is None else articles.filter(published_at__gte=now - span)
+        window = _newest(query, within, postgresql)[:RANK_WINDOW]
+        if newest:
+            # The matches as found, nothing to rank; ties in time by id, which the RUM scan leaves unordered.
+            found = window.values_list("pk", "published_at")
+            ids = [pk for pk, _at in sorted(found, key=lambda row: (row[1], row[0]), reverse=True)]
+        else:
+            ids = _ranked(query, window, postgresql)
+        # A full span holds the newest RANK_WINDOW matches of the whole archive: every match outside it is older.
+        if span is None or len(ids) == RANK_WINDOW:
+            return Found(ids, articles)
+        # Wide enough for twice RANK_WINDOW matches at the density this span had, or the whole archive.
+        span = _unless_most_of(span * (2 * RANK_WINDOW / len(ids)), archive) if ids else None
+
+
+# A word in one article of six ("du lich") is in 160,000 of a million: the newest thousand of them are in the last
+# year or so, yet finding them meant reading every match's entry in the index (RUM) or every match's document
+# (GIN) and sorting them all (100-160 ms a search at a million articles; 1 s with a section filter). When
+# PostgreSQL's statistics say the reader's words are that common, the search looks first at the most recent news,
+# a span expected to hold about twice RANK_WINDOW matches; a span that holds fewer is widened as far as the matches
+# it held say is needed, or to the whole archive when that is most of it (docs/search.md).
+COMMON = 8 * RANK_WINDOW  # fewer expected matches: the whole archive at once costs about as little
+STATISTICS_KEPT = datetime.timedelta(minutes=10)
+
+
+def _first_span(query, articles, postgresql):
+    """(how far back from now to look first for the newest matches, how far back the archive goes), or (None,
+    None): the whole archive at once."""
+    if not postgresql or _expected_matches(query, articles) <= COMMON:
+        return None, None
+    expected = _expected_matches(query, articles, filtered=True)
+    oldest = articles.model._default_manager.published().aggregate(oldest=Min("published_at"))["oldest"]
+    if expected <= COMMON or oldest is None:
+        return None, None
+    archive = timezone.now() - oldest
+    # The expected matches are an upper bound (every word as common as the rarest of them): the span is at most as
+    # wide as it needs to be when the news is spread evenly over time.
+    return _unless_most_of(archive * (2 * RANK_WINDOW / expected), archive), archive
+
+
+def _unless_most_of(span, archive):
+    """`span`, or None (the whole archive) when it would cover more than half of it."""
+    return span if span * 2 < archive else None
+
+
+def _expected_matches(query, articles, filtered=False):
+    """At most how many of the articles have every word of `query`, as PostgreSQL's statistics see them: the
+    articles (all of the table's, or as many as the planner expects `articles` to hold with its filters: a
+    section, an author, dates) times the share of the documents having the rarest word, 0 for a word rarer than
+    the commonest thousand. Nothing is read but the statistics."""
+    connection = connections[articles.db]
+    shares, count = _word_statistics(connection, articles.model._meta.db_table)
+    share = min(shares.get(word, 0) for term in query.terms for word in term)
+    if filtered and share:
+        sql, params = articles.order_by().values("pk").query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
+            plan = cursor.fetchone()[0]
+        count = (json.loads(plan) if isinstance(plan, str) else plan)[0]["Plan"]["Plan Rows"]
+    return count * share
+
+
+def _word_statistics(connection, table):
+    """({word: share of the documents having it}, the number of articles) from ANALYZE's statistics of the
+    documents (the commonest words, up to ten times the statistics target), read once every few minutes per
+    connection: they change only when PostgreSQL analyzes the table again."""
+    kept = getattr(connection, "search_statistics", None)
+    if kept is None or kept[0] < timezone.now() - STATISTICS_KEPT:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT s.most_common_elems::text::text[], s.most_common_elem_freqs, c.reltuples "
+                "FROM pg_class c LEFT JOIN pg_stats s ON s.tablename = c.relname AND s.attname = 'search_vector' "
+                "AND s.schemaname = current_schema() WHERE c.oid = %s::regclass",
+                [table],
+            )
+            row = cursor.fetchone()
+        words, shares, articles = row or (None, None, 0)
+        # The shares of the words, then three more numbers (the least and most common word's share, and the
+        # share of empty documents) that zip() leaves out: not strict.
+        kept = (timezone.now(), dict(zip(words or (), shares or (), strict=False)), max(articles or 0, 0))
+        connection.search_statistics = kept
+    return kept[1], kept[2]
 
 
 def _ranked(query, window, postgresql):

@@ -151,7 +151,7 @@ def ranked_plan(query, articles):
 
     with connection.execute_wrapper(keep):
         found = search.results(search.parse(query), articles)
-    [(sql, params)] = statements
+    [(sql, params)] = [(sql, params) for sql, params in statements if "ts_rank" in sql]
     with connection.cursor() as cursor:
         cursor.execute(f"EXPLAIN (ANALYZE, VERBOSE, FORMAT JSON) {sql}", params)
         value = cursor.fetchone()[0]
@@ -221,3 +221,96 @@ def test_a_user_who_may_not_create_the_extension_gets_no_index_and_no_error(arch
         assert not search.create_rum_index(connection, Article._meta.db_table)
     assert not rum_installed()  # and the transaction goes on: the refusal was kept in a savepoint
     assert list(newest_ids("tuan chau", archive)) == newest_having(archive, "tuan chau")
+
+
+@pytest.fixture
+def small_window(monkeypatch):
+    """RANK_WINDOW 100, so that the 4,000 articles of `archive` are a deep archive for it; the words' statistics
+    read afresh (ANALYZE ran in the test's transaction)."""
+    monkeypatch.setattr(search, "RANK_WINDOW", 100)
+    monkeypatch.setattr(search, "COMMON", 8 * 100)
+    if hasattr(connection, "search_statistics"):
+        monkeypatch.delattr(connection, "search_statistics")
+
+
+def searches(query, articles, **options):
+    """What search.results() returns, and the statements that looked for matches (not the statistics' reads)."""
+    statements = []
+
+    def keep(execute, sql, params, many, context):
+        statements.append((sql, params))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(keep):
+        found = search.results(search.parse(query), articles, **options)
+    return found, [
+        (sql, params) for sql, params in statements if '"search_vector" @@' in sql and "EXPLAIN" not in sql
+    ]
+
+
+def whole_archive(query, articles, **options):
+    """The results as they are without the statistics: the whole archive at once."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")  # the connection is open
+    kept = connection.__dict__.pop("search_statistics", None)
+    connection.search_statistics = (timezone.now(), {}, 0)  # no word is common
+    try:
+        return search.results(search.parse(query), articles, **options).ids
+    finally:
+        del connection.search_statistics
+        if kept is not None:
+            connection.search_statistics = kept
+
+
+@pytest.mark.usefixtures("small_window")
+@pytest.mark.parametrize("newest", [False, True], ids=["by-relevance", "newest-first"])
+def test_a_common_word_is_looked_for_in_the_recent_news_first(archive, newest):
+    """ "du lich" is in every article: the statistics say so, and the newest RANK_WINDOW matches are looked for in
+    a span of recent news expected to hold twice as many, not among all 4,000."""
+    expected = search._expected_matches(search.parse("du lich"), archive)
+    assert expected == pytest.approx(ARCHIVE, rel=0.05)
+    found, statements = searches("du lich", archive, newest=newest)
+    assert found.ids == whole_archive("du lich", archive, newest=newest)
+    assert len(found.ids) == found.match_count == 100
+    [(sql, params)] = statements
+    assert '"published_at" >= ' in sql
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (ANALYZE, FORMAT JSON) {sql}", params)
+        value = cursor.fetchone()[0]
+    top = (json.loads(value) if isinstance(value, str) else value)[0]["Plan"]
+    scans = [
+        node
+        for node in nodes(top)
+        if node["Node Type"].endswith("Scan")
+        and "Index Name" in node
+        or node["Node Type"] == "Bitmap Heap Scan"
+    ]
+    assert scans and all(node["Actual Rows"] <= 2 * 100 * 1.1 for node in scans)  # about 200 of 4,000
+
+
+@pytest.mark.usefixtures("small_window")
+def test_a_span_holding_too_few_matches_is_widened_by_what_it_held(archive):
+    """The statistics were read before the newest 150 articles lost the words: the first span (about 200
+    articles) holds 50 matches, the next one is four times wider, the results are those of the whole archive."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE articles_article SET search_vector = to_tsvector('simple', 'bien dao'), "
+            "search_text = ' bien dao ' WHERE id IN (SELECT id FROM articles_article ORDER BY published_at DESC "
+            "LIMIT 150)"
+        )
+    found, statements = searches("du lich", archive)
+    assert found.ids == whole_archive("du lich", archive)
+    assert len(found.ids) == 100
+    assert len(statements) == 2 and all('"published_at" >= ' in sql for sql, _params in statements)
+
+
+@pytest.mark.usefixtures("small_window")
+def test_rare_words_and_few_articles_search_the_whole_archive_at_once(archive):
+    for query, articles in [
+        ("tuan chau", archive),
+        ("du lich", archive.filter(pk__in=archive.values("pk")[:500])),
+    ]:
+        found, statements = searches(query, articles)
+        assert found.ids == whole_archive(query, articles)
+        [(sql, _params)] = statements
+        assert '"published_at" >= ' not in sql, query
