@@ -420,9 +420,16 @@ def highlight(text, query):
     """
     if not text:
         return ""
-    pieces = [_fold_char(char) for char in text]
-    origin = [index for index, piece in enumerate(pieces) for _char in piece]
-    tokens = list(_WORD.finditer("".join(pieces)))
+    folds = {char: _fold_char(char) for char in set(text)}
+    if all(len(piece) == 1 for piece in folds.values()):
+        # Each character folds to one (any Vietnamese text in composed form): positions are the same in both.
+        origin = range(len(text))
+        folded = text.translate({ord(char): piece for char, piece in folds.items()})
+    else:
+        pieces = [folds[char] for char in text]
+        origin = [index for index, piece in enumerate(pieces) for _char in piece]
+        folded = "".join(pieces)
+    tokens = list(_WORD.finditer(folded))
     found = [token.group() for token in tokens]
     spans = []
     for term in query.terms:
@@ -432,7 +439,9 @@ def highlight(text, query):
                     origin[tokens[first].start()],
                     origin[tokens[first + len(term) - 1].end() - 1] + 1,
                 )
-                while end < len(text) and not pieces[end]:  # keep trailing combining marks with their letter
+                while (
+                    end < len(text) and not folds[text[end]]
+                ):  # keep trailing combining marks with their letter
                     end += 1
                 spans.append((start, end))
     marked, position = [], 0
