@@ -393,7 +393,27 @@ DAY_FORMAT = "%d/%m/%Y"
 DAY_PLACEHOLDER = _("dd/mm/yyyy")
 
 
-class DayInput(forms.DateInput):
+class PrintedInput:
+    """An <input> as django/forms/widgets/input.html prints it, the same markup printed in Python: the reading
+    site's forms (the search page's fields, the "view by date" picker on every page) are rendered for readers, and
+    through the widget templates each field cost a template and an include for its attributes."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        return format_html(
+            '<input type="{}" name="{}"{}{}>',
+            widget["type"],
+            widget["name"],
+            format_html(' value="{}"', str(widget["value"])) if widget["value"] is not None else "",
+            _attrs(widget["attrs"]),
+        )
+
+
+class SearchInput(PrintedInput, forms.TextInput):
+    input_type = "search"
+
+
+class DayInput(PrintedInput, forms.DateInput):
     """A text field that reads day/month/year in the page's language.
 
     Not `<input type="date">`: browsers show it in their own language's order, so a Vietnamese page read in an
@@ -450,9 +470,7 @@ class SearchForm(forms.Form):
     q = forms.CharField(
         label=_("Search"),
         required=False,
-        widget=forms.TextInput(
-            attrs={"type": "search", "maxlength": search.MAX_QUERY_LENGTH, "placeholder": _("e.g. nhiem vu")}
-        ),
+        widget=SearchInput(attrs={"maxlength": search.MAX_QUERY_LENGTH, "placeholder": _("e.g. nhiem vu")}),
     )
     section = section_choice()
     date_from = day_field(_("From"))
