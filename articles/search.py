@@ -28,7 +28,7 @@ from django.apps import apps
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
 from django.db import DatabaseError, connections, transaction
 from django.db.backends.signals import connection_created
-from django.db.models import Case, F, FloatField, Func, Min, Q, TextField, Value, When
+from django.db.models import Case, F, FloatField, Func, Q, TextField, Value, When
 from django.db.models.expressions import RawSQL
 from django.db.models.signals import post_delete, post_migrate, post_save, pre_save
 from django.dispatch import receiver
@@ -145,13 +145,16 @@ STATISTICS_KEPT = datetime.timedelta(minutes=10)
 def _first_span(query, articles, postgresql):
     """(how far back from now to look first for the newest matches, how far back the archive goes), or (None,
     None): the whole archive at once."""
-    if not postgresql or _expected_matches(query, articles) <= COMMON:
+    if not postgresql:
         return None, None
-    expected = _expected_matches(query, articles, filtered=True)
-    oldest = articles.model._default_manager.published().aggregate(oldest=Min("published_at"))["oldest"]
-    if expected <= COMMON or oldest is None:
+    statistics = _statistics(connections[articles.db], articles.model._meta.db_table)
+    share = min(statistics.shares.get(word, 0) for term in query.terms for word in term)
+    if share * statistics.articles <= COMMON or statistics.oldest is None:
         return None, None
-    archive = timezone.now() - oldest
+    expected = share * _planned_rows(articles)
+    archive = timezone.now() - statistics.oldest
+    if expected <= COMMON or archive <= datetime.timedelta(0):
+        return None, None
     # The expected matches are an upper bound (every word as common as the rarest of them): the span is at most as
     # wide as it needs to be when the news is spread evenly over time.
     return _unless_most_of(archive * (2 * RANK_WINDOW / expected), archive), archive
@@ -162,43 +165,51 @@ def _unless_most_of(span, archive):
     return span if span * 2 < archive else None
 
 
-def _expected_matches(query, articles, filtered=False):
-    """At most how many of the articles have every word of `query`, as PostgreSQL's statistics see them: the
-    articles (all of the table's, or as many as the planner expects `articles` to hold with its filters: a
-    section, an author, dates) times the share of the documents having the rarest word, 0 for a word rarer than
-    the commonest thousand. Nothing is read but the statistics."""
-    connection = connections[articles.db]
-    shares, count = _word_statistics(connection, articles.model._meta.db_table)
-    share = min(shares.get(word, 0) for term in query.terms for word in term)
-    if filtered and share:
-        sql, params = articles.order_by().values("pk").query.sql_with_params()
-        with connection.cursor() as cursor:
-            cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
-            plan = cursor.fetchone()[0]
-        count = (json.loads(plan) if isinstance(plan, str) else plan)[0]["Plan"]["Plan Rows"]
-    return count * share
+def _planned_rows(articles):
+    """How many rows PostgreSQL's planner expects `articles` to hold with its filters (a section, an author, dates):
+    its estimate, nothing read."""
+    sql, params = articles.order_by().values("pk").query.sql_with_params()
+    with connections[articles.db].cursor() as cursor:
+        cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
+        plan = cursor.fetchone()[0]
+    return (json.loads(plan) if isinstance(plan, str) else plan)[0]["Plan"]["Plan Rows"]
 
 
-def _word_statistics(connection, table):
-    """({word: share of the documents having it}, the number of articles) from ANALYZE's statistics of the
-    documents (the commonest words, up to ten times the statistics target), read once every few minutes per
-    connection: they change only when PostgreSQL analyzes the table again."""
+@dataclasses.dataclass(frozen=True)
+class _Statistics:
+    """What the spans are planned from, read once per connection every STATISTICS_KEPT."""
+
+    read_at: datetime.datetime
+    shares: (
+        dict  # {word: share of the documents having it}, the commonest words (ANALYZE's most_common_elems)
+    )
+    articles: float  # rows in the table (pg_class.reltuples)
+    oldest: datetime.datetime | None  # the oldest publication readers can see: how far back the archive goes
+
+
+def _statistics(connection, table):
+    """ANALYZE's statistics of the documents (the commonest words, up to ten times the statistics target, each
+    with its share of the documents; an upper bound of a query's matches is the rarest word's share times the
+    rows) and the archive's oldest publication, in one query. They change only when PostgreSQL analyzes the table
+    again or the oldest news is withdrawn, and either only moves where the first span starts, not the results."""
     kept = getattr(connection, "search_statistics", None)
-    if kept is None or kept[0] < timezone.now() - STATISTICS_KEPT:
+    if kept is None or kept.read_at < timezone.now() - STATISTICS_KEPT:
+        quoted = connection.ops.quote_name(table)
         with connection.cursor() as cursor:
             cursor.execute(
-                "SELECT s.most_common_elems::text::text[], s.most_common_elem_freqs, c.reltuples "
+                "SELECT s.most_common_elems::text::text[], s.most_common_elem_freqs, c.reltuples, "
+                f"(SELECT min(published_at) FROM {quoted} WHERE status = 'published') "
                 "FROM pg_class c LEFT JOIN pg_stats s ON s.tablename = c.relname AND s.attname = 'search_vector' "
                 "AND s.schemaname = current_schema() WHERE c.oid = %s::regclass",
                 [table],
             )
-            row = cursor.fetchone()
-        words, shares, articles = row or (None, None, 0)
+            words, shares, rows, oldest = cursor.fetchone()
         # The shares of the words, then three more numbers (the least and most common word's share, and the
         # share of empty documents) that zip() leaves out: not strict.
-        kept = (timezone.now(), dict(zip(words or (), shares or (), strict=False)), max(articles or 0, 0))
+        shares = dict(zip(words or (), shares or (), strict=False))
+        kept = _Statistics(timezone.now(), shares, max(rows or 0, 0), oldest)
         connection.search_statistics = kept
-    return kept[1], kept[2]
+    return kept
 
 
 def _ranked(query, window, postgresql):
@@ -216,7 +227,7 @@ def _ranked(query, window, postgresql):
         ranks["rank"] = SearchRank(F("search_vector"), _tsquery(query))
     model = window.model
     ranked = (
-        model.objects.using(window.db)
+        model._default_manager.using(window.db)
         .alias(**ranks)
         .order_by(*(f"-{name}" for name in ranks), "-published_at", "-pk")
         .values_list("pk", flat=True)
