@@ -301,16 +301,12 @@ class KeptCards:
         """The cards of a page's rows: ids of a kept list, else articles."""
         if self.kept_listing():
             return cards.for_ids(rows, self.loaded, **self.card_options())
-        return cards.render(self.listed(rows), **self.card_options())
+        return cards.render(rows, **self.card_options())
 
     def loaded(self, ids):
         """{id: article} of those of `ids` readers may see, loaded for their cards."""
         articles = Article.objects.published().for_listing()
         return (articles.with_bylines() if self.card_shows_bylines else articles).in_bulk(ids)
-
-    def listed(self, articles):
-        """The articles of a page as their cards are rendered from them."""
-        return articles
 
 
 class ArticleDayArchiveView(PublishedArticleMixin, KeptCards, DayArchiveView):
@@ -721,16 +717,15 @@ class SearchView(ArticleListView):
         return search.results(self.query, articles, newest=self.form.cleaned_data["sort"] == "newest")
 
     def page_cards(self, rows):
-        if not keeping():
-            return super().page_cards(rows)  # rendered from the articles, marked as they are (listed)
-        kept = cards.by_id([article.pk for article in rows], self.loaded, **self.card_options())
-        return [search.mark_card(kept[found.pk], found, self.query) for found in rows if found.pk in kept]
-
-    def listed(self, articles):
-        articles = list(articles)
-        for article in articles:
-            article.found_by = self.query  # its card marks the reader's words
-        return articles
+        """The listings' cards of the results, each with the reader's words marked in its title and lead: kept
+        cards (loading whole articles only for the others), or, not keeping, cards rendered from the articles."""
+        if keeping():
+            printed = cards.by_id([found.pk for found in rows], self.loaded, **self.card_options())
+        else:
+            printed = dict(zip((found.pk for found in rows), super().page_cards(rows), strict=True))
+        return [
+            search.mark_card(printed[found.pk], found, self.query) for found in rows if found.pk in printed
+        ]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -7,7 +7,7 @@ from django.utils import dateformat, timezone
 from django.utils.http import urlencode
 from django.utils.translation import get_language, gettext, override
 
-from articles import people, search, seo
+from articles import people, seo
 from newsroom.addresses import translated
 from pagecache.middleware import page_query, policy_of
 
@@ -41,14 +41,6 @@ def _format(value, formats):
         value = timezone.localtime(value)
     language = (get_language() or "vi").split("-")[0]
     return dateformat.format(value, formats.get(language, formats["vi"]))
-
-
-@register.filter
-def marked(card, article):
-    """A search result's card (the view sets `found_by`, the reader's query): the listings' card, with the reader's
-    words marked in its title and lead. Any other card as it is."""
-    query = getattr(article, "found_by", None)
-    return search.mark_card(card, article, query) if query else card
 
 
 @register.filter
