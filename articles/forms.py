@@ -409,8 +409,8 @@ class PrintedInput:
         )
 
 
-class SearchInput(PrintedInput, forms.TextInput):
-    input_type = "search"
+class SearchInput(PrintedInput, forms.SearchInput):
+    pass
 
 
 class DayInput(PrintedInput, forms.DateInput):

@@ -177,9 +177,8 @@ def rank(hour):
             (pair for pairs in found.values() for pair in pairs), key=lambda pair: (-pair[1], -pair[0])
         )[:RANKED]
     if not any(site.values()):
-        return (
-            False  # nothing read for a week: nothing to write, and the blocks' sums of nothing cost nothing
-        )
+        # Nothing read for a week: nothing to write, and the blocks' sums of nothing cost nothing.
+        return False
     start = hour_start(hour)
     with transaction.atomic():
         Ranking.objects.filter(hour__lte=start).delete()
