@@ -1,5 +1,6 @@
 import calendar
 import datetime
+import hashlib
 import re
 
 from django.core.paginator import Paginator
@@ -714,7 +715,26 @@ class SearchView(ArticleListView):
             articles = articles.only("title", "lead")
         else:
             articles = articles.for_listing().with_bylines()  # results name their authors
-        return search.results(self.query, articles, newest=self.form.cleaned_data["sort"] == "newest")
+        newest = self.form.cleaned_data["sort"] == "newest"
+        # Finding and ranking the matches is what a search costs (tens of milliseconds for common words in a deep
+        # archive). They are the same for every reader who asks the same thing until a published text changes:
+        # kept like a listing's pages, by what was asked; a page then loads only its own twenty articles.
+        ids = fragment(
+            self.results_name(),
+            lambda: search.results(self.query, articles, newest=newest).ids,
+            keys=(cachekeys.ALL, cachekeys.ANY),
+        )
+        return search.Found(ids, articles)
+
+    def results_name(self):
+        """What tells a search's kept matches apart: the words as parsed (however they were typed or accented),
+        the filters and the order."""
+        data = self.form.cleaned_data
+        filters = [
+            getattr(data[name], "pk", data[name]) for name in ("section", "author", "date_from", "date_to")
+        ]
+        asked = repr((self.query.terms, *filters, data["sort"]))
+        return "search:" + hashlib.blake2b(asked.encode(), digest_size=16).hexdigest()
 
     def page_cards(self, rows):
         """The listings' cards of the results, each with the reader's words marked in its title and lead: kept

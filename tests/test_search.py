@@ -685,17 +685,16 @@ def test_results_page_query_count_does_not_grow_with_results(
     client.get(
         SEARCH_URL, {"q": "hai ha"}
     )  # a first visit fills the template, content-type and fragment caches
-    # The matches, then the page's titles and leads, marked in the kept cards (the header's navigation, the update
-    # stamp, the form's lists of sections and authors and every card are kept fragments): the same for one result
-    # or twenty.
-    with django_assert_num_queries(2):
+    # The page's titles and leads, marked in the kept cards: the matches of "hai ha" were kept by the first visit,
+    # and the header's navigation, the update stamp, the form's lists of sections and authors and every card are
+    # kept fragments. The same for one result or twenty.
+    with django_assert_num_queries(1):
         assert len(client.get(SEARCH_URL, {"q": "hai ha"}).context["articles"]) == 1
     with committed():
         _articles_with(24, 3, section, writer)
-    client.get(
-        SEARCH_URL, {"q": "hai ha"}
-    )  # the new articles changed the site: its fragments are rebuilt once
-    with django_assert_num_queries(2):
+    # The new articles changed the site: the matches are found and the fragments rendered again, once.
+    client.get(SEARCH_URL, {"q": "hai ha"})
+    with django_assert_num_queries(1):
         response = client.get(SEARCH_URL, {"q": "hai ha"})
     assert len(response.context["articles"]) == 20
     html = response.content.decode()
@@ -704,12 +703,59 @@ def test_results_page_query_count_does_not_grow_with_results(
     assert html.count('<h2 class="card-title"><a href="') == 20
     assert len(re.findall(r'<h2 class="card-title"><a href="[^"]*"><mark>Hải Hà</mark> \d+</a>', html)) == 20
     assert html.count(f"</time> · {writer.name}") == 20
+    filtered = {"q": "hai ha", "section": "hai-ha", "author": "tac-gia"}
     with django_assert_num_queries(4):  # the same, with the section and the author looked up once each
-        response = client.get(SEARCH_URL, {"q": "hai ha", "section": "hai-ha", "author": "tac-gia"})
+        response = client.get(SEARCH_URL, filtered)
     assert len(response.context["articles"]) == 20
+    with django_assert_num_queries(3):  # and its matches kept
+        assert len(client.get(SEARCH_URL, filtered).context["articles"]) == 20
     with django_assert_num_queries(2):  # newest first: the matches, then the page's titles and leads
         response = client.get(SEARCH_URL, {"q": "hai ha", "sort": "newest"})
     assert len(response.context["articles"]) == 20
+    with django_assert_num_queries(1):
+        assert len(client.get(SEARCH_URL, {"q": "hai ha", "sort": "newest"}).context["articles"]) == 20
+
+
+@pytest.mark.django_db
+def test_kept_matches_follow_every_change_readers_can_see_and_no_other(
+    client, django_assert_num_queries, fragments, committed
+):
+    """A search's matches are kept by what was asked, however it was typed, and found again as soon as a published
+    text changes: an article published, a title edited to have the words, one withdrawn, one scheduled coming out.
+    A draft changes nothing."""
+    section = make_section(name="Văn hóa", slug="van-hoa")
+    with committed():
+        first = make_article(title="Lễ hội Yên Tử khai mạc", section=section, published_at=hours_ago(3))
+    assert found(client, "Yên Tử") == ["Lễ hội Yên Tử khai mạc"]
+    with django_assert_num_queries(1):  # "yen tu" asks what "Yên Tử" asked: its matches were kept
+        assert found(client, "yen tu") == ["Lễ hội Yên Tử khai mạc"]
+    with committed():
+        make_article(title="Chùa Đồng trên đỉnh Yên Tử", section=section, published_at=hours_ago(2))
+    assert found(client, "yen tu") == ["Chùa Đồng trên đỉnh Yên Tử", "Lễ hội Yên Tử khai mạc"]
+    with committed():
+        other = make_article(title="Mùa xuân ở Hạ Long", section=section)
+    assert len(found(client, "yen tu")) == 2
+    with committed():
+        other.title = "Mùa xuân ở Yên Tử"
+        other.save()
+    assert found(client, "yen tu")[0] == "Mùa xuân ở Yên Tử"
+    with committed():
+        make_article(title="Bản nháp về Yên Tử", section=section, status=Status.DRAFT)
+    with django_assert_num_queries(1):  # nobody can read a draft: the kept matches stand
+        assert len(found(client, "yen tu")) == 3
+    with committed():
+        first.status = Status.UNPUBLISHED
+        first.save()
+    assert "Lễ hội Yên Tử khai mạc" not in found(client, "yen tu")
+    with committed():
+        make_article(
+            title="Yên Tử đón khách",
+            section=section,
+            published_at=timezone.now() + datetime.timedelta(hours=1),
+        )
+    assert "Yên Tử đón khách" not in found(client, "yen tu")
+    with time_machine.travel(timezone.now() + datetime.timedelta(hours=2)):
+        assert found(client, "yen tu")[0] == "Yên Tử đón khách"
 
 
 @pytest.mark.django_db
