@@ -1,5 +1,6 @@
 """The reader's pages on the demo newsroom: what each shows, in which order, in both languages; what they hide."""
 
+import datetime
 import re
 from pathlib import Path
 
@@ -7,9 +8,10 @@ import pytest
 from django.conf import settings
 from django.db import OperationalError
 from django.db.backends.utils import CursorWrapper
-from django.utils import timezone
+from django.utils import dateformat, timezone, translation
 
 from articles.models import Article
+from articles.templatetags import news
 from frontpage.models import Slot
 
 from .pages import assert_in_order, main_column, tags
@@ -376,3 +378,51 @@ def test_the_stylesheets_colours_pass_wcag_aa_contrast():
     for text, background in pairs:
         ratio = contrast(colours[text], colours[background])
         assert ratio >= 4.5, f"{text} on {background}: {ratio:.2f}"
+
+
+# How times print ---------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_times_and_dates_print_as_djangos_formatter_prints_them(language):
+    """The newsroom's formats are compiled once (articles/templatetags/news.py): every hour of two years, across
+    midnights, month ends and a leap day, prints what django.utils.dateformat prints, in the reader's language."""
+    start = datetime.datetime(2023, 12, 31, 16, 59, tzinfo=datetime.UTC)
+    moments = [
+        timezone.localtime(start + datetime.timedelta(hours=hours, minutes=hours % 60))
+        for hours in range(0, 24 * 731, 5)
+    ]
+    printers = {
+        news.news_time: news.TIME_FORMATS,
+        news.news_date: news.DATE_FORMATS,
+        news.news_day: news.DAY_FORMATS,
+        news.news_month: news.MONTH_FORMATS,
+    }
+    with translation.override(language):
+        for printer, formats in printers.items():
+            for moment in moments:
+                assert printer(moment) == dateformat.format(moment, formats[language])
+                if printer is not news.news_time:
+                    assert printer(moment.date()) == dateformat.format(moment.date(), formats[language])
+        assert (
+            news.news_time(moments[0]) == {"vi": "23:59 | 31/12/2023", "en": "23:59 | Dec 31, 2023"}[language]
+        )
+        assert (
+            news.news_day(datetime.date(2024, 2, 29))
+            == {
+                "vi": "Thứ Năm, 29/02/2024",
+                "en": "Thursday, February 29, 2024",
+            }[language]
+        )
+    assert news.news_time(None) == ""
+
+
+def test_a_format_with_characters_the_newsroom_does_not_use_is_printed_by_django():
+    moment = timezone.localtime(datetime.datetime(2017, 9, 29, 0, 7, tzinfo=datetime.UTC))
+    formats = {"en": r"D \d\e N, P", "vi": r"D \d\e N, P"}
+    with translation.override("en"):
+        assert (
+            news._format(moment, formats)
+            == dateformat.format(moment, formats["en"])
+            == "Fri de Sept., 7:07 a.m."
+        )

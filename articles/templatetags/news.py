@@ -1,9 +1,11 @@
 """How the newsroom prints times ("07:07 | 29/09/2017" in Vietnamese, the reader's language otherwise) and the
 addresses search engines and sharing services read."""
 
+import functools
+
 from django import template
 from django.conf import settings
-from django.utils import dateformat, timezone
+from django.utils import dateformat, dates, timezone
 from django.utils.http import urlencode
 from django.utils.translation import get_language, gettext, override
 
@@ -40,7 +42,41 @@ def _format(value, formats):
     if hasattr(value, "tzinfo"):
         value = timezone.localtime(value)
     language = (get_language() or "vi").split("-")[0]
-    return dateformat.format(value, formats.get(language, formats["vi"]))
+    return "".join([piece(value) for piece in _compiled(formats.get(language, formats["vi"]))])
+
+
+# What each character of the newsroom's formats prints, as django.utils.dateformat prints it. Django's formatter
+# splits the format with a regular expression and looks each character up by name for every value it prints
+# (40 µs a time; a listing prints fifty): the formats are read once here, and a time is ten small calls.
+_PRINTERS = {
+    "H": lambda value: f"{value.hour:02d}",
+    "i": lambda value: f"{value.minute:02d}",
+    "d": lambda value: f"{value.day:02d}",
+    "m": lambda value: f"{value.month:02d}",
+    "Y": lambda value: f"{value.year:04d}",
+    "j": lambda value: str(value.day),
+    "M": lambda value: dates.MONTHS_3[value.month].title(),
+    "F": lambda value: str(dates.MONTHS[value.month]),
+    "l": lambda value: str(dates.WEEKDAYS[value.weekday()]),
+}
+
+
+@functools.cache
+def _compiled(format_string):
+    """The pieces printing `format_string`: a function per format character, the text between as it is; Django's
+    own formatter for the whole if the format uses a character not above, or an escape."""
+    pieces = dateformat.re_formatchars.split(format_string)
+    if "\\" in format_string or not set(pieces[1::2]) <= _PRINTERS.keys():
+        return (functools.partial(dateformat.format, format_string=format_string),)
+    return tuple(
+        _PRINTERS[piece] if number % 2 else functools.partial(_text, piece)
+        for number, piece in enumerate(pieces)
+        if piece
+    )
+
+
+def _text(piece, _value):
+    return piece
 
 
 @register.filter

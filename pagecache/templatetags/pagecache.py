@@ -10,7 +10,7 @@ from django.utils.translation import get_language
 
 from .. import holes
 from ..context import depends_on, keys_of
-from ..fragments import fragment
+from ..fragments import fragment, keeping
 
 register = template.Library()
 
@@ -44,6 +44,11 @@ class FragmentNode(template.Node):
 
     def render(self, context):
         values = [value.resolve(context) for value in self.values]
+        if not keeping():
+            # Nothing is kept (staff, FRAGMENTS=false): the block is printed in place, its keys counted in the render
+            # around it, without naming it (a hash of every value: 2 ms on a cold page of 35 blocks).
+            depends_on(*set().union(*(_keys(value) for value in values)))
+            return self.nodelist.render(context)
 
         def compute():
             # The values' keys count only for a block rendered now: a kept one comes with the keys it was kept with.
