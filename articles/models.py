@@ -111,7 +111,9 @@ class TaggedArticle(TaggedItemBase):
         constraints = [models.UniqueConstraint(fields=["content_object", "tag"], name="article_tag_once")]
 
 
-LISTING_SKIPS = ("body", "search_title", "search_text", "search_vector")
+# The search document (articles.search): several times the size of the rest of a row, and never printed.
+SEARCH_COLUMNS = ("search_title", "search_text", "search_vector")
+LISTING_SKIPS = ("body", *SEARCH_COLUMNS)
 # Reading speed for "about N minutes": Vietnamese words are syllables, read faster than English words.
 WORDS_PER_MINUTE = 200
 
@@ -143,7 +145,8 @@ class ArticleQuerySet(models.QuerySet):
     def for_page(self):
         """Everything the article page prints, in a constant number of queries."""
         return (
-            self.select_related("section")
+            self.defer(*SEARCH_COLUMNS)
+            .select_related("section")
             .with_bylines()
             .prefetch_related(
                 models.Prefetch("photos", queryset=Photo.objects.order_by("placement", "position", "pk")),
