@@ -10,6 +10,7 @@ other formats, which cannot be decoded reduced, are refused above it. docs/secur
 """
 
 import contextlib
+import functools
 import io
 import logging
 import posixpath
@@ -291,9 +292,18 @@ def make_renditions(image_field) -> list[int]:
 
 def srcset(image_field, rendition_widths, original_width) -> str:
     """The `srcset` value: every rendition and the original, narrowest first."""
-    storage = image_field.storage or default_storage
-    candidates = [f"{storage.url(rendition_name(image_field.name, w))} {w}w" for w in rendition_widths]
-    candidates.append(f"{image_field.url} {original_width}w")
+    return _srcset(
+        image_field.storage or default_storage, image_field.name, tuple(rendition_widths), original_width
+    )
+
+
+# A storage builds each address anew (FileSystemStorage: an urljoin, 10 µs; a card's srcset names five files). An
+# upload's name is new for every upload (models.photo_upload_to) and its renditions are written once under names
+# made from it, so a srcset depends only on the storage, the name and the widths: remembered.
+@functools.lru_cache(maxsize=20_000)
+def _srcset(storage, name, rendition_widths, original_width):
+    candidates = [f"{storage.url(rendition_name(name, width))} {width}w" for width in rendition_widths]
+    candidates.append(f"{storage.url(name)} {original_width}w")
     return ", ".join(candidates)
 
 
