@@ -15,6 +15,7 @@ The document is stored on the article row and recomputed by `reindex()` whenever
 children (photos, pull-quotes, bylines, tags) is saved or deleted. Publishing needs no reindex: every search starts
 from `Article.objects.published()`. docs/search.md tells the whole story."""
 
+import collections.abc
 import contextlib
 import contextvars
 import dataclasses
@@ -258,9 +259,7 @@ class Found:
         return len(self.ids)
 
     def __getitem__(self, page: slice):
-        wanted = self.ids[page]
-        loaded = self.articles.in_bulk(wanted) if wanted else {}
-        return [loaded[pk] for pk in wanted if pk in loaded]
+        return FoundPage(self.ids[page], self.articles)
 
     def __iter__(self):
         return iter(self[:])  # every match, in one query
@@ -268,6 +267,26 @@ class Found:
     def as_queryset(self):
         """The matches as a queryset of `articles`, for a caller that orders them its own way."""
         return self.articles.filter(pk__in=self.ids)
+
+
+class FoundPage(collections.abc.Sequence):
+    """Some of the matches (a page of them), their own articles loaded in one query when first read: a page whose
+    marked cards are kept is printed without reading them (SearchView.page_cards)."""
+
+    def __init__(self, ids, articles):
+        self.ids = ids
+        self.articles = articles
+
+    @functools.cached_property
+    def loaded(self):
+        found = self.articles.in_bulk(self.ids) if self.ids else {}
+        return [found[pk] for pk in self.ids if pk in found]  # one withdrawn meanwhile is left out
+
+    def __getitem__(self, index):
+        return self.loaded[index]
+
+    def __len__(self):
+        return len(self.loaded)
 
 
 def _newest(query, articles, postgresql):

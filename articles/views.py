@@ -13,8 +13,8 @@ from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.functional import cached_property
 from django.utils.http import urlencode
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 from django.views.generic import DateDetailView, DayArchiveView, ListView, MonthArchiveView, YearArchiveView
 
 from frontpage.models import FEATURED_PLACES, Place, live_slots
@@ -292,7 +292,7 @@ class KeptCards:
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["cards"] = self.page_cards(list(context["page_obj"].object_list))
+        context["cards"] = self.page_cards(context["page_obj"].object_list)
         return context
 
     def card_options(self):
@@ -707,7 +707,7 @@ class SearchView(ArticleListView):
         # What matches depends on every published text: any change anywhere may add or drop a result.
         depends_on(cachekeys.ALL, cachekeys.ANY)
         if not self.query:
-            return Article.objects.none()
+            return search.Found([], Article.objects.none())
         articles = self.form.filter(Article.objects.published())
         if keeping():
             # A result is the listings' kept card with the reader's words marked in its title and lead: a page
@@ -737,8 +737,19 @@ class SearchView(ArticleListView):
         return "search:" + hashlib.blake2b(asked.encode(), digest_size=16).hexdigest()
 
     def page_cards(self, rows):
-        """The listings' cards of the results, each with the reader's words marked in its title and lead: kept
-        cards (loading whole articles only for the others), or, not keeping, cards rendered from the articles."""
+        """The listings' cards of a page of results (search.FoundPage), each with the reader's words marked in its
+        title and lead. They are the same for every reader who asks the same thing and gets the same articles: kept
+        under those, with the keys of the cards and articles they were made from, so that a search asked before
+        reads nothing of its page."""
+        if not rows.ids:
+            return []
+        asked = repr((self.query.terms, rows.ids, get_language()))
+        name = "search-page:" + hashlib.blake2b(asked.encode(), digest_size=16).hexdigest()
+        return fragment(name, lambda: self.marked_cards(rows))
+
+    def marked_cards(self, rows):
+        """Kept cards (loading whole articles only for the others), or, not keeping, cards rendered from the
+        articles; then marked."""
         if keeping():
             printed = cards.by_id([found.pk for found in rows], self.loaded, **self.card_options())
         else:
