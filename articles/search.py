@@ -181,9 +181,8 @@ class _Statistics:
     """What the spans are planned from, read once per connection every STATISTICS_KEPT."""
 
     read_at: datetime.datetime
-    shares: (
-        dict  # {word: share of the documents having it}, the commonest words (ANALYZE's most_common_elems)
-    )
+    # {word: share of the documents having it}, for the commonest words (ANALYZE's most_common_elems)
+    shares: dict
     articles: float  # rows in the table (pg_class.reltuples)
     oldest: datetime.datetime | None  # the oldest publication readers can see: how far back the archive goes
 
@@ -469,9 +468,8 @@ def highlight(text, query):
                     origin[tokens[first].start()],
                     origin[tokens[first + len(term) - 1].end() - 1] + 1,
                 )
-                while (
-                    end < len(text) and not folds[text[end]]
-                ):  # keep trailing combining marks with their letter
+                # Trailing combining marks stay with their letter.
+                while end < len(text) and not folds[text[end]]:
                     end += 1
                 spans.append((start, end))
     marked, position = [], 0

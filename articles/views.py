@@ -13,14 +13,15 @@ from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.functional import cached_property
 from django.utils.http import urlencode
-from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django.views.generic import DateDetailView, DayArchiveView, ListView, MonthArchiveView, YearArchiveView
 
 from frontpage.models import FEATURED_PLACES, Place, live_slots
 from pagecache.context import depends_on, expires_at
 from pagecache.fragments import fragment, keeping
 from pagecache.middleware import Policy, cacheable
+from pagecache.templatetags.pagecache import fragment_name
 from sections.models import Section, navigation
 
 from . import cachekeys, cards, embeds, previews, search, workflow
@@ -743,8 +744,8 @@ class SearchView(ArticleListView):
         reads nothing of its page."""
         if not rows.ids:
             return []
-        asked = repr((self.query.terms, rows.ids, get_language()))
-        name = "search-page:" + hashlib.blake2b(asked.encode(), digest_size=16).hexdigest()
+        # Named as {% fragment %} names a block: the language (the cards' dates), then the values it shows.
+        name = fragment_name(["search-page", repr(self.query.terms), rows.ids])
         return fragment(name, lambda: self.marked_cards(rows))
 
     def marked_cards(self, rows):
